@@ -1,0 +1,60 @@
+/* Errors and printing into the probe's print buffer (portable part). */
+#include "context.h"
+
+void tap_error(struct tap_ctx *c, const char *msg, const char *near)
+{
+	if (c->error)
+		return; /* the first error is the one reported */
+	c->error = msg;
+	c->error_near = near;
+}
+
+void tap_print_mem(struct tap_ctx *c, const char *s, size_t n)
+{
+	while (n) {
+		size_t room = sizeof c->obuf - c->olen;
+		if (!room) {
+			tap_output_flush(c);
+			continue;
+		}
+		size_t k = n < room ? n : room;
+		memcpy(c->obuf + c->olen, s, k);
+		c->olen += k;
+		s += k;
+		n -= k;
+	}
+}
+
+void tap_print_str(struct tap_ctx *c, const char *s)
+{
+	tap_print_mem(c, s, strnlen(s, MAXSTRINGLEN));
+}
+
+void tap_print_long(struct tap_ctx *c, int64_t v)
+{
+	char tmp[24];
+	struct tap_fmt_arg a = { 0, v, NULL };
+	size_t n = tap_format(tmp, sizeof tmp, "%d", &a, 1);
+	tap_print_mem(c, tmp, n);
+}
+
+void tap_printf(struct tap_ctx *c, const char *fmt, const struct tap_fmt_arg *args, int nargs)
+{
+	size_t room = sizeof c->obuf - c->olen;
+	size_t n = tap_format(c->obuf + c->olen, room, fmt, args, nargs);
+	if (n < room) {
+		c->olen += n;
+		return;
+	}
+	/* Did not fit: send what we have and format again into the empty buffer;
+	   output longer than the whole buffer is cut at its size. */
+	tap_output_flush(c);
+	n = tap_format(c->obuf, sizeof c->obuf, fmt, args, nargs);
+	c->olen = n < sizeof c->obuf ? n : sizeof c->obuf - 1;
+}
+
+char *tap_sprintf(char *dst, const char *fmt, const struct tap_fmt_arg *args, int nargs)
+{
+	tap_format(dst, MAXSTRINGLEN, fmt, args, nargs);
+	return dst;
+}

@@ -1,0 +1,81 @@
+/* The state of one running probe handler: limits, errors, locals, print buffer.
+   Each CPU has its own (probes in atomic context), plus one for process context. */
+#ifndef TAP_CONTEXT_H
+#define TAP_CONTEXT_H
+
+#include "tap_types.h"
+#include "limits.h"
+#include "tap_str.h"
+#include "format.h"
+
+struct tap_ctx {
+	long actions;           /* statements run by this probe so far */
+	const char *error;      /* set by a runtime error; NULL while all is well */
+	const char *error_near; /* "operator '/' at FILE:LINE:COL" */
+	int fatal;              /* not catchable by try/catch (MAXACTION) */
+	int depth;              /* function nesting */
+	int can_wait;           /* may sleep until the consumer makes room */
+	char *frames;           /* (MAXNESTING + 1) frames of locals */
+	size_t olen;            /* bytes in obuf */
+	char obuf[TAP_PRINT_BUF_SIZE];
+	char errbuf[MAXSTRINGLEN];
+};
+
+/* Platform layer: sends out what the print buffer holds (one record). */
+void tap_output_flush(struct tap_ctx *c);
+/* Platform layer: asks the consumer to stop the session. */
+void tap_request_exit(void);
+/* exit() in a script */
+void tap_script_exit(void);
+
+void tap_error(struct tap_ctx *c, const char *msg, const char *near);
+void tap_print_str(struct tap_ctx *c, const char *s);
+void tap_print_mem(struct tap_ctx *c, const char *s, size_t n);
+void tap_print_long(struct tap_ctx *c, int64_t v);
+void tap_printf(struct tap_ctx *c, const char *fmt, const struct tap_fmt_arg *args, int nargs);
+char *tap_sprintf(char *dst, const char *fmt, const struct tap_fmt_arg *args, int nargs);
+
+/* A statement is about to run: count it against MAXACTION. */
+#define TAP_ACTION(c, near, label) do { \
+	if (unlikely(++(c)->actions > MAXACTION)) { \
+		tap_error((c), "MAXACTION exceeded", (near)); \
+		(c)->fatal = 1; \
+		goto label; \
+	} } while (0)
+
+#define TAP_CHECK(c, label) do { if (unlikely((c)->error != NULL)) goto label; } while (0)
+
+static inline int64_t tap_div(struct tap_ctx *c, int64_t a, int64_t b, const char *near)
+{
+	if (unlikely(b == 0)) {
+		tap_error(c, "division by 0", near);
+		return 0;
+	}
+	if (unlikely(b == -1))  /* INT64_MIN / -1 traps on x86; wrap instead */
+		return (int64_t)(0 - (uint64_t)a);
+	return a / b;
+}
+
+static inline int64_t tap_mod(struct tap_ctx *c, int64_t a, int64_t b, const char *near)
+{
+	if (unlikely(b == 0)) {
+		tap_error(c, "division by 0", near);
+		return 0;
+	}
+	if (unlikely(b == -1))
+		return 0;
+	return a % b;
+}
+
+/* Shift counts use the low 6 bits, as the x86 instructions do. */
+static inline int64_t tap_shl(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a << (b & 63));
+}
+
+static inline int64_t tap_shr(int64_t a, int64_t b)
+{
+	return a >> (b & 63);
+}
+
+#endif

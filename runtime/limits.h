@@ -1,0 +1,28 @@
+/* Script limits; each can be overridden with tapc -D NAME=VALUE. */
+#ifndef TAP_LIMITS_H
+#define TAP_LIMITS_H
+
+#ifndef MAXSTRINGLEN
+#define MAXSTRINGLEN 512
+#endif
+#ifndef MAXACTION
+#define MAXACTION 1000
+#endif
+#ifndef MAXNESTING
+#define MAXNESTING 10
+#endif
+#ifndef MAXERRORS
+#define MAXERRORS 0
+#endif
+#ifndef MAXSKIPPED
+#define MAXSKIPPED 100
+#endif
+#ifndef MAXMAPENTRIES
+#define MAXMAPENTRIES 2048
+#endif
+/* One probe's output is collected here and sent as one record. */
+#ifndef TAP_PRINT_BUF_SIZE
+#define TAP_PRINT_BUF_SIZE 8192
+#endif
+
+#endif

@@ -1,0 +1,102 @@
+/* The life of a session, shared by both platforms: begin probes in priority order,
+   errors, exit, then end (or error) probes. Included after the generated probe table. */
+
+enum tap_state { TAP_STARTING, TAP_RUNNING, TAP_STOPPING, TAP_ERRORED };
+
+static int tap_state = TAP_STARTING;
+static uint64_t tap_errors;
+
+/* Platform layer: an error or warning line for the user's stderr. */
+static void tap_output_err(struct tap_ctx *c, const char *text, size_t len);
+
+static int tap_get_state(void)
+{
+	return __atomic_load_n(&tap_state, __ATOMIC_ACQUIRE);
+}
+
+static void tap_set_state(int s)
+{
+	__atomic_store_n(&tap_state, s, __ATOMIC_RELEASE);
+}
+
+/* exit(): the remaining begin probes are skipped and the session ends. */
+void tap_script_exit(void)
+{
+	int s = TAP_STARTING;
+	if (!__atomic_compare_exchange_n(&tap_state, &s, TAP_STOPPING, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		s = TAP_RUNNING;
+		__atomic_compare_exchange_n(&tap_state, &s, TAP_STOPPING, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	}
+	tap_request_exit();
+}
+
+static void tap_report_error(struct tap_ctx *c)
+{
+	char line[MAXSTRINGLEN + 256];
+	struct tap_fmt_arg args[2] = { { 1, 0, c->error }, { 1, 0, c->error_near } };
+	size_t n = tap_format(line, sizeof line, c->error_near ? "ERROR: %s near %s\n" : "ERROR: %s\n",
+			      args, c->error_near ? 2 : 1);
+	if (n >= sizeof line)
+		n = sizeof line - 1;
+	tap_output_err(c, line, n);
+	/* MAXERRORS is how many errors are tolerated before the script stops. */
+	if (__atomic_add_fetch(&tap_errors, 1, __ATOMIC_RELAXED) > MAXERRORS) {
+		tap_set_state(TAP_ERRORED);
+		tap_request_exit();
+	}
+}
+
+/* Runs one handler on a prepared context, then sends its output and any error. */
+static void tap_run_probe(struct tap_ctx *c, const struct tap_probe *p)
+{
+	c->actions = 0;
+	c->error = NULL;
+	c->error_near = NULL;
+	c->fatal = 0;
+	c->depth = 0;
+	p->handler(c);
+	if (c->olen)
+		tap_output_flush(c);
+	if (c->error)
+		tap_report_error(c);
+}
+
+/* Runs every probe of a kind, lowest priority first, while the state allows. */
+static void tap_run_kind(struct tap_ctx *c, enum tap_probe_kind kind, int state)
+{
+	int done[TAP_NPROBES + 1] = { 0 };
+	for (;;) {
+		int best = -1;
+		for (int i = 0; i < TAP_NPROBES; i++)
+			if (!done[i] && tap_probes[i].kind == kind &&
+			    (best < 0 || tap_probes[i].priority < tap_probes[best].priority))
+				best = i;
+		if (best < 0 || tap_get_state() != state)
+			return;
+		done[best] = 1;
+		tap_run_probe(c, &tap_probes[best]);
+	}
+}
+
+static void tap_session_begin(struct tap_ctx *c)
+{
+	tap_run_kind(c, TAP_PROBE_BEGIN, TAP_STARTING);
+	if (tap_get_state() == TAP_STARTING)
+		tap_set_state(TAP_RUNNING);
+}
+
+/* After an error only error probes run; otherwise end probes, then the
+   automatic display of globals that were written but never read. */
+static void tap_session_end(struct tap_ctx *c)
+{
+	if (tap_get_state() == TAP_ERRORED) {
+		tap_run_kind(c, TAP_PROBE_ERROR, TAP_ERRORED);
+		return;
+	}
+	tap_set_state(TAP_STOPPING);
+	tap_run_kind(c, TAP_PROBE_END, TAP_STOPPING);
+	if (tap_get_state() != TAP_STOPPING)
+		return;
+	static const struct tap_probe autoprint = { tap_autoprint, TAP_PROBE_END, 0, "end" };
+	tap_run_probe(c, &autoprint);
+}

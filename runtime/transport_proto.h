@@ -1,0 +1,34 @@
+/* The byte stream a module sends to tapio: records of a header and a payload.
+   Shared by the module and tapio, so only fixed-size types. */
+#ifndef TAP_TRANSPORT_PROTO_H
+#define TAP_TRANSPORT_PROTO_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdint.h>
+#endif
+
+enum tap_rec_type {
+	TAP_REC_OUT = 1,   /* script output, for stdout */
+	TAP_REC_ERR = 2,   /* an "ERROR: ..." or "WARNING: ..." line, for stderr */
+	TAP_REC_EXIT = 3,  /* the script called exit() or failed: tapio should stop it */
+	TAP_REC_DONE = 4,  /* end probes have run; payload: struct tap_rec_done */
+};
+
+struct tap_rec_hdr {
+	uint32_t type;
+	uint32_t len;      /* payload bytes that follow */
+};
+
+struct tap_rec_done {
+	uint64_t errors;       /* runtime errors reported */
+	uint64_t lost_records; /* output records dropped because the buffer was full */
+	uint64_t skipped;      /* probe hits skipped (reentrancy, overload) */
+};
+
+/* tapio writes these words to the module's ctl file. */
+#define TAP_CTL_START "start"
+#define TAP_CTL_STOP "stop"
+
+#endif

@@ -1,0 +1,63 @@
+/* User-space glue (--runtime=user): the same generated probes run as an ordinary
+   program. Only begin/end/error probes exist here; output goes straight to stdout. */
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "session.c"
+
+static volatile sig_atomic_t exit_requested;
+
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t k = write(fd, p, n);
+		if (k <= 0)
+			return;
+		p += k;
+		n -= (size_t)k;
+	}
+}
+
+void tap_output_flush(struct tap_ctx *c)
+{
+	write_all(1, c->obuf, c->olen);
+	c->olen = 0;
+}
+
+static void tap_output_err(struct tap_ctx *c, const char *text, size_t len)
+{
+	(void)c;
+	write_all(2, text, len);
+}
+
+void tap_request_exit(void)
+{
+	exit_requested = 1;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	exit_requested = 1;
+}
+
+int main(int argc, char **argv)
+{
+	static struct tap_ctx ctx;
+	unsigned timeout = argc > 1 ? (unsigned)atoi(argv[1]) : 0; /* like tapio -T */
+	ctx.frames = calloc(MAXNESTING + 1, TAP_FRAME_SIZE);
+	if (!ctx.frames)
+		return 1;
+	ctx.can_wait = 1;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGALRM, on_signal);
+	if (timeout)
+		alarm(timeout);
+	tap_session_begin(&ctx);
+	while (!exit_requested)
+		pause();
+	tap_session_end(&ctx);
+	free(ctx.frames);
+	return tap_errors ? 1 : 0;
+}

@@ -1,0 +1,320 @@
+/* tapio: loads a tapc module, starts it, streams its output, stops it, unloads it. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "transport_proto.h"
+
+struct options {
+	const char *cmd;
+	long target;
+	const char *output;
+	long timeout;
+	long bufsize_mb;
+	const char *ko;
+};
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	got_signal = 1;
+}
+
+static void usage(FILE *out)
+{
+	fputs("Usage: tapio [-c CMD] [-x PID] [-o FILE] [-T SEC] [-s MB] NAME.ko\n", out);
+}
+
+/* The module's own name, from its .modinfo "name=" entry. */
+static char *module_name(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return NULL;
+	elf_version(EV_CURRENT);
+	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+	size_t shstrndx;
+	char *name = NULL;
+	if (e && elf_getshdrstrndx(e, &shstrndx) == 0) {
+		for (Elf_Scn *s = NULL; (s = elf_nextscn(e, s));) {
+			GElf_Shdr sh;
+			if (!gelf_getshdr(s, &sh))
+				continue;
+			const char *sname = elf_strptr(e, shstrndx, sh.sh_name);
+			if (!sname || strcmp(sname, ".modinfo"))
+				continue;
+			Elf_Data *d = elf_getdata(s, NULL);
+			for (size_t i = 0; d && i < d->d_size; i += strlen((char *)d->d_buf + i) + 1)
+				if (!strncmp((char *)d->d_buf + i, "name=", 5))
+					name = strdup((char *)d->d_buf + i + 5);
+		}
+	}
+	if (e)
+		elf_end(e);
+	close(fd);
+	return name;
+}
+
+static int load_module(const char *path, const char *name, const char *params)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "tapio: cannot open %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	int rc = (int)syscall(SYS_finit_module, fd, params, 0);
+	if (rc && errno == EEXIST) {
+		/* A module of this name is left from an earlier session: remove it. */
+		fprintf(stderr, "tapio: removing stale module %s\n", name);
+		syscall(SYS_delete_module, name, O_NONBLOCK);
+		rc = (int)syscall(SYS_finit_module, fd, params, 0);
+	}
+	if (rc)
+		fprintf(stderr, "tapio: cannot load %s: %s\n", path, strerror(errno));
+	close(fd);
+	return rc;
+}
+
+static void unload_module(const char *name)
+{
+	for (int i = 0; i < 100; i++) {
+		if (syscall(SYS_delete_module, name, O_NONBLOCK) == 0 || errno == ENOENT)
+			return;
+		if (errno != EBUSY && errno != EAGAIN)
+			break;
+		usleep(20000);
+	}
+	fprintf(stderr, "tapio: cannot unload %s: %s\n", name, strerror(errno));
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t k = write(fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+static int send_ctl(int ctl, const char *cmd)
+{
+	return write_all(ctl, cmd, strlen(cmd));
+}
+
+/* A child that waits until the probes are armed before it runs CMD. */
+static pid_t spawn_waiting(const char *cmd, int *go_fd)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		char c;
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			_exit(1);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(p[0]);
+	*go_fd = p[1];
+	return pid;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+struct session {
+	int data, ctl, out;
+	int stop_sent, done;
+	struct tap_rec_done result;
+	char *buf;
+	size_t len, cap;
+};
+
+static void stop(struct session *s)
+{
+	if (!s->stop_sent) {
+		s->stop_sent = 1;
+		send_ctl(s->ctl, TAP_CTL_STOP);
+	}
+}
+
+/* Takes whole records off the front of the buffer. */
+static void handle_records(struct session *s)
+{
+	size_t off = 0;
+	while (s->len - off >= sizeof(struct tap_rec_hdr)) {
+		struct tap_rec_hdr h;
+		memcpy(&h, s->buf + off, sizeof h);
+		if (s->len - off - sizeof h < h.len)
+			break;
+		const char *p = s->buf + off + sizeof h;
+		switch (h.type) {
+		case TAP_REC_OUT:
+			write_all(s->out, p, h.len);
+			break;
+		case TAP_REC_ERR:
+			write_all(2, p, h.len);
+			break;
+		case TAP_REC_EXIT:
+			stop(s);
+			break;
+		case TAP_REC_DONE:
+			memcpy(&s->result, p, h.len < sizeof s->result ? h.len : sizeof s->result);
+			s->done = 1;
+			break;
+		}
+		off += sizeof h + h.len;
+	}
+	memmove(s->buf, s->buf + off, s->len - off);
+	s->len -= off;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	int ch;
+	while ((ch = getopt(argc, argv, "+c:x:o:T:s:h")) != -1) {
+		switch (ch) {
+		case 'c': o->cmd = optarg; break;
+		case 'x': o->target = atol(optarg); break;
+		case 'o': o->output = optarg; break;
+		case 'T': o->timeout = atol(optarg); break;
+		case 's': o->bufsize_mb = atol(optarg); break;
+		case 'h': usage(stdout); exit(0);
+		default: return -1;
+		}
+	}
+	if (optind != argc - 1)
+		return -1;
+	o->ko = argv[optind];
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	if (parse_args(argc, argv, &o)) {
+		usage(stderr);
+		return 1;
+	}
+	char *name = module_name(o.ko);
+	if (!name) {
+		fprintf(stderr, "tapio: %s is not a tapc module\n", o.ko);
+		return 1;
+	}
+	struct session s = { .out = 1, .cap = 1 << 20 };
+	s.buf = malloc(s.cap);
+	if (o.output) {
+		s.out = open(o.output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (s.out < 0) {
+			fprintf(stderr, "tapio: cannot open %s: %s\n", o.output, strerror(errno));
+			return 1;
+		}
+	}
+	int go_fd = -1;
+	pid_t child = 0;
+	if (o.cmd) {
+		child = spawn_waiting(o.cmd, &go_fd);
+		if (child < 0) {
+			perror("tapio: fork");
+			return 1;
+		}
+		o.target = child;
+	}
+	char params[128];
+	snprintf(params, sizeof params, "target=%ld bufsize_kb=%ld", o.target,
+		 o.bufsize_mb > 0 ? o.bufsize_mb * 1024 : 1024);
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (load_module(o.ko, name, params)) {
+		if (child > 0)
+			kill(child, SIGKILL);
+		return 1;
+	}
+	char *dir = NULL;
+	if (asprintf(&dir, "/proc/tapc-%s", name) < 0)
+		return 1;
+	char *data_path = NULL, *ctl_path = NULL;
+	if (asprintf(&data_path, "%s/data", dir) < 0 || asprintf(&ctl_path, "%s/ctl", dir) < 0)
+		return 1;
+	s.data = open(data_path, O_RDONLY | O_CLOEXEC);
+	s.ctl = open(ctl_path, O_WRONLY | O_CLOEXEC);
+	if (s.data < 0 || s.ctl < 0 || send_ctl(s.ctl, TAP_CTL_START)) {
+		fprintf(stderr, "tapio: cannot talk to module %s: %s\n", name, strerror(errno));
+		unload_module(name);
+		return 1;
+	}
+	if (go_fd >= 0) {
+		if (write(go_fd, "g", 1) != 1)
+			perror("tapio: starting the command");
+		close(go_fd);
+	}
+	double deadline = o.timeout > 0 ? now() + (double)o.timeout : 0;
+	while (!s.done) {
+		struct pollfd p = { .fd = s.data, .events = POLLIN };
+		int n = poll(&p, 1, 100);
+		if (got_signal || (deadline && now() >= deadline))
+			stop(&s);
+		if (child > 0 && waitpid(child, NULL, WNOHANG) == child) {
+			child = 0;
+			stop(&s);
+		}
+		if (n <= 0)
+			continue;
+		if (s.cap - s.len < 65536) {
+			s.cap *= 2;
+			s.buf = realloc(s.buf, s.cap);
+			if (!s.buf)
+				abort();
+		}
+		ssize_t k = read(s.data, s.buf + s.len, s.cap - s.len);
+		if (k < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (k <= 0)
+			break;
+		s.len += (size_t)k;
+		handle_records(&s);
+	}
+	close(s.data);
+	close(s.ctl);
+	unload_module(name);
+	if (child > 0) {
+		kill(child, SIGTERM);
+		waitpid(child, NULL, 0);
+	}
+	if (s.result.lost_records)
+		fprintf(stderr, "WARNING: %llu records of output lost\n", (unsigned long long)s.result.lost_records);
+	if (s.result.errors)
+		fprintf(stderr, "WARNING: Number of errors: %llu, skipped probes: %llu\n",
+			(unsigned long long)s.result.errors, (unsigned long long)s.result.skipped);
+	if (!s.done) {
+		fprintf(stderr, "tapio: the module stopped without finishing its session\n");
+		return 1;
+	}
+	return s.result.errors ? 1 : 0;
+}

@@ -1,0 +1,21 @@
+/* Pass 4: compiles the generated C into a kernel module (kbuild) or a user program. */
+#ifndef TAPC_BUILD_H
+#define TAPC_BUILD_H
+
+struct build_request {
+	const char *c_file;      /* the generated C */
+	const char *name;        /* module name */
+	const char *runtime_dir; /* runtime/ sources */
+	const char *kernel_dir;  /* /lib/modules/KVER/build */
+	int user;                /* --runtime=user: an executable instead of a .ko */
+	int verbose;
+	const char *out_path;    /* where the product goes */
+};
+
+/* Returns 0 on success; on failure prints the compiler's messages. */
+int build_product(const struct build_request *r);
+
+/* The newest /lib/modules/<kver>/build that exists (for -r default), or NULL. */
+char *build_default_kernel(int verbose);
+
+#endif

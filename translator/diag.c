@@ -1,0 +1,78 @@
+/* Compiler diagnostics with the offending source line and a caret under the column. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "diag.h"
+
+struct source {
+	const char *file;
+	const char *text;
+	size_t len;
+	struct source *next;
+};
+
+static struct source *sources;
+static int error_count;
+
+void diag_add_source(const char *file, const char *text, size_t len)
+{
+	struct source *s = xcalloc(1, sizeof *s);
+	s->file = file;
+	s->text = text;
+	s->len = len;
+	s->next = sources;
+	sources = s;
+}
+
+static void quote_line(struct loc loc)
+{
+	for (struct source *s = sources; s; s = s->next) {
+		if (s->file != loc.file)
+			continue;
+		const char *p = s->text, *end = s->text + s->len;
+		for (int line = 1; line < loc.line && p < end; p++)
+			if (*p == '\n')
+				line++;
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		int n = (int)((eol ? eol : end) - p);
+		fprintf(stderr, "    %.*s\n    ", n, p);
+		/* Keep tabs so the caret lines up under tabbed source. */
+		for (int i = 0; i < loc.col - 1 && i < n; i++)
+			fputc(p[i] == '\t' ? '\t' : ' ', stderr);
+		fputs("^\n", stderr);
+		return;
+	}
+}
+
+static void report(const char *kind, struct loc loc, const char *fmt, va_list ap)
+{
+	if (loc.file)
+		fprintf(stderr, "%s:%d:%d: ", loc.file, loc.line, loc.col);
+	fprintf(stderr, "%s: ", kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	if (loc.file)
+		quote_line(loc);
+}
+
+void diag_error(struct loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report("error", loc, fmt, ap);
+	va_end(ap);
+	error_count++;
+}
+
+void diag_warning(struct loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report("warning", loc, fmt, ap);
+	va_end(ap);
+}
+
+int diag_errors(void)
+{
+	return error_count;
+}

@@ -1,0 +1,802 @@
+/* Pass 2: name resolution and type inference.
+   Types flow both ways (x = 1 makes x a long; f(x) with f's parameter a string makes x a
+   string), so inference repeats over the whole script until nothing changes, and only the
+   final round reports errors. */
+#include <stdlib.h>
+#include <string.h>
+#include "diag.h"
+#include "elaborate.h"
+#include "format.h"
+#include "parser.h"
+
+struct scope {
+	struct sym **locals;    /* the probe's or function's local list */
+	struct sym *params;
+	struct func *fn;        /* NULL in a probe */
+	int loop_depth;
+	int in_probe;
+};
+
+static struct script *S;
+static int reporting;   /* report errors only in the final round */
+static int changed;
+
+static void err(struct loc loc, const char *fmt, const char *a, const char *b)
+{
+	if (reporting)
+		diag_error(loc, fmt, a, b);
+}
+
+static struct sym *find_sym(struct sym *list, const char *name)
+{
+	for (; list; list = list->next)
+		if (!strcmp(list->name, name))
+			return list;
+	return NULL;
+}
+
+static struct func *find_func(const char *name, int nargs)
+{
+	for (struct func *f = S->funcs; f; f = f->next)
+		if (!strcmp(f->name, name) && f->nparams == nargs)
+			return f;
+	return NULL;
+}
+
+static struct func *find_func_any(const char *name)
+{
+	for (struct func *f = S->funcs; f; f = f->next)
+		if (!strcmp(f->name, name))
+			return f;
+	return NULL;
+}
+
+static const struct {
+	const char *name;
+	enum builtin_id id;
+} builtins[] = {
+	{ "print", B_PRINT }, { "println", B_PRINTLN }, { "printf", B_PRINTF },
+	{ "sprintf", B_SPRINTF }, { "printd", B_PRINTD }, { "printdln", B_PRINTDLN },
+	{ "exit", B_EXIT }, { "error", B_ERROR },
+};
+
+enum builtin_id builtin_of(const struct node *call)
+{
+	return (enum builtin_id)call->num;
+}
+
+/* Unknown types take the other side's; known ones must agree. */
+static void set_type(enum type *slot, enum type t, struct loc loc)
+{
+	if (t == T_UNKNOWN || *slot == t)
+		return;
+	if (*slot == T_UNKNOWN) {
+		*slot = t;
+		changed = 1;
+		return;
+	}
+	err(loc, "type mismatch (%s vs. %s)", type_name(*slot), type_name(t));
+}
+
+static struct sym *resolve_var(struct node *n, struct scope *sc, int create)
+{
+	if (n->sym)
+		return n->sym;
+	struct sym *s = find_sym(*sc->locals, n->str);
+	if (!s)
+		s = find_sym(sc->params, n->str);
+	if (!s)
+		s = find_sym(S->globals, n->str);
+	if (!s && create) {
+		s = sym_new(n->str, S_LOCAL, n->loc);
+		s->next = *sc->locals;
+		*sc->locals = s;
+	}
+	n->sym = s;
+	return s;
+}
+
+static enum type infer(struct node *n, struct scope *sc, enum type want);
+
+static void infer_list(struct node *n, struct scope *sc)
+{
+	for (; n; n = n->next)
+		infer(n, sc, T_UNKNOWN);
+}
+
+/* An array's key types come from every use; they must agree in number and type. */
+static void infer_keys(struct sym *a, struct node *keys, struct scope *sc, struct loc loc)
+{
+	int n = list_length(keys);
+	if (a->nkeys < 0) {
+		a->nkeys = n;
+		changed = 1;
+	} else if (a->nkeys != n) {
+		err(loc, "inconsistent arity (%s vs %s)", xasprintf("%d", a->nkeys), xasprintf("%d", n));
+	}
+	int i = 0;
+	for (struct node *k = keys; k; k = k->next, i++) {
+		enum type t = infer(k, sc, i < 9 && i < a->nkeys ? a->keys[i] : T_UNKNOWN);
+		if (t == T_STATS)
+			err(k->loc, "statistics cannot be array keys%s%s", "", "");
+		else if (i < 9)
+			set_type(&a->keys[i], t, k->loc);
+	}
+}
+
+static struct sym *array_sym(struct node *n, const char *name, struct scope *sc)
+{
+	struct sym *a = find_sym(S->globals, name);
+	if (!a) {
+		if (find_sym(*sc->locals, name) || find_sym(sc->params, name))
+			err(n->loc, "array '%s' must be global (locals cannot be arrays)%s", name, "");
+		else
+			err(n->loc, "unresolved array '%s'%s", name, "");
+		return NULL;
+	}
+	if (!a->is_array) {
+		a->is_array = 1;
+		changed = 1;
+	}
+	return a;
+}
+
+static void check_lvalue(struct node *n)
+{
+	if (n->kind != N_VAR && n->kind != N_INDEX && n->kind != N_TARGET)
+		err(n->loc, "assignment to something that is not a variable%s%s", "", "");
+}
+
+static enum type infer_print_args(struct node *n, struct scope *sc, enum builtin_id id)
+{
+	struct node *args = n->a;
+	switch (id) {
+	case B_PRINTF:
+	case B_SPRINTF: {
+		if (!args || args->kind != N_STR) {
+			err(n->loc, "%s requires a literal format string as its first argument%s", n->str, "");
+			infer_list(args, sc);
+			break;
+		}
+		int kinds[64], pos;
+		const char *msg;
+		int need = tap_format_check(args->str, kinds, 64, &pos, &msg);
+		if (need < 0) {
+			err(args->loc, "invalid format string: %s%s", msg, "");
+			break;
+		}
+		int have = list_length(args->next);
+		if (have != need) {
+			err(n->loc, "format string expects %s arguments, got %s",
+			    xasprintf("%d", need), xasprintf("%d", have));
+			infer_list(args->next, sc);
+			break;
+		}
+		int i = 0;
+		for (struct node *a = args->next; a; a = a->next, i++) {
+			enum type want = kinds[i] ? T_STRING : T_LONG;
+			enum type t = infer(a, sc, want);
+			if (t != T_UNKNOWN && t != want)
+				err(a->loc, "format argument type mismatch (%s vs. %s)", type_name(t), type_name(want));
+			else if (a->kind == N_VAR && a->sym && a->sym->type == T_UNKNOWN)
+				set_type(&a->sym->type, want, a->loc);
+		}
+		break;
+	}
+	case B_PRINTD:
+	case B_PRINTDLN:
+		if (!args || args->kind != N_STR)
+			err(n->loc, "%s requires a literal delimiter string as its first argument%s", n->str, "");
+		if (list_length(args) < 2)
+			err(n->loc, "%s requires at least one value to print%s", n->str, "");
+		/* fallthrough */
+	default:
+		for (struct node *a = args; a; a = a->next) {
+			enum type t = infer(a, sc, T_UNKNOWN);
+			if (t == T_STATS)
+				err(a->loc, "cannot print statistics directly; use an extractor like @count%s%s", "", "");
+		}
+	}
+	return id == B_SPRINTF ? T_STRING : T_VOID;
+}
+
+static enum type infer_call(struct node *n, struct scope *sc)
+{
+	if (!n->num && !n->fn) {
+		for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
+			if (!strcmp(builtins[i].name, n->str))
+				n->num = builtins[i].id;
+	}
+	enum builtin_id id = builtin_of(n);
+	int nargs = list_length(n->a);
+	switch (id) {
+	case B_NONE:
+		break;
+	case B_EXIT:
+		if (nargs)
+			err(n->loc, "exit takes no arguments%s%s", "", "");
+		return T_VOID;
+	case B_ERROR:
+		if (nargs != 1)
+			err(n->loc, "error takes one string argument%s%s", "", "");
+		else if (infer(n->a, sc, T_STRING) != T_STRING && reporting && n->a->type != T_UNKNOWN)
+			err(n->a->loc, "type mismatch (%s vs. %s)", type_name(n->a->type), "string");
+		return T_VOID;
+	default:
+		return infer_print_args(n, sc, id);
+	}
+	if (!n->fn)
+		n->fn = find_func(n->str, nargs);
+	struct func *f = n->fn;
+	if (!f) {
+		struct func *any = find_func_any(n->str);
+		if (any)
+			err(n->loc, "function '%s' called with the wrong number of arguments (%s)", n->str,
+			    xasprintf("%d", nargs));
+		else
+			err(n->loc, "unresolved function '%s'%s", n->str, "");
+		infer_list(n->a, sc);
+		return T_UNKNOWN;
+	}
+	struct sym *p = f->params;
+	for (struct node *a = n->a; a; a = a->next, p = p->next) {
+		enum type t = infer(a, sc, p->type);
+		if (t == T_STATS) {
+			err(a->loc, "statistics cannot be passed to functions%s%s", "", "");
+			continue;
+		}
+		set_type(&p->type, t, a->loc);
+		if (a->kind == N_VAR && a->sym)
+			set_type(&a->sym->type, p->type, a->loc);
+	}
+	return f->ret;
+}
+
+/* Sets the type of whatever variable an lvalue names. */
+static void set_lvalue_type(struct node *n, enum type t)
+{
+	if ((n->kind == N_VAR || n->kind == N_INDEX) && n->sym)
+		set_type(&n->sym->type, t, n->loc);
+}
+
+static enum type infer(struct node *n, struct scope *sc, enum type want)
+{
+	enum type t = T_UNKNOWN, l, r;
+	switch (n->kind) {
+	case N_NUM:
+		t = T_LONG;
+		break;
+	case N_STR:
+		t = T_STRING;
+		break;
+	case N_VAR: {
+		struct sym *s = resolve_var(n, sc, 1);
+		if (s->is_array) {
+			err(n->loc, "array '%s' used without an index%s", n->str, "");
+		} else if (want != T_UNKNOWN && want != T_STATS) {
+			set_type(&s->type, want, n->loc);
+		}
+		t = s->type;
+		break;
+	}
+	case N_INDEX: {
+		struct sym *a = array_sym(n, n->str, sc);
+		n->sym = a;
+		if (a) {
+			infer_keys(a, n->a, sc, n->loc);
+			if (want != T_UNKNOWN && want != T_STATS)
+				set_type(&a->type, want, n->loc);
+			t = a->type;
+		}
+		break;
+	}
+	case N_CALL:
+		t = infer_call(n, sc);
+		break;
+	case N_EXTRACT: {
+		static const char *const ok[] = { "count", "sum", "min", "max", "avg", "variance",
+						  "hist_log", "hist_linear" };
+		int known = 0;
+		for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+			known |= !strcmp(ok[i], n->str);
+		if (!known) {
+			err(n->loc, "unknown operator '@%s'%s", n->str, "");
+			break;
+		}
+		if (!n->a) {
+			err(n->loc, "@%s needs an argument%s", n->str, "");
+			break;
+		}
+		struct node *v = n->a;
+		if (v->kind == N_VAR) {
+			struct sym *s = resolve_var(v, sc, 0);
+			if (!s || s->scope != S_GLOBAL)
+				err(v->loc, "statistics must be global: '%s'%s", v->str, "");
+			else
+				set_type(&s->type, T_STATS, v->loc);
+			v->type = T_STATS;
+		} else if (v->kind == N_INDEX) {
+			struct sym *a = array_sym(v, v->str, sc);
+			v->sym = a;
+			if (a) {
+				infer_keys(a, v->a, sc, v->loc);
+				set_type(&a->type, T_STATS, v->loc);
+			}
+			v->type = T_STATS;
+		} else {
+			err(v->loc, "@%s needs a statistics variable%s", n->str, "");
+		}
+		for (struct node *a = v->next; a; a = a->next)
+			if (infer(a, sc, T_LONG) != T_LONG)
+				err(a->loc, "histogram parameters must be long%s%s", "", "");
+		t = !strncmp(n->str, "hist", 4) ? T_VOID : T_LONG;
+		break;
+	}
+	case N_STATS_OP: {
+		struct node *v = n->a;
+		if (v->kind == N_VAR) {
+			struct sym *s = resolve_var(v, sc, 0);
+			if (!s || s->scope != S_GLOBAL)
+				err(v->loc, "statistics must be global: '%s'%s", v->str, "");
+			else
+				set_type(&s->type, T_STATS, v->loc);
+		} else if (v->kind == N_INDEX) {
+			struct sym *a = array_sym(v, v->str, sc);
+			v->sym = a;
+			if (a) {
+				infer_keys(a, v->a, sc, v->loc);
+				set_type(&a->type, T_STATS, v->loc);
+			}
+		} else {
+			err(n->loc, "<<< needs a statistics variable on its left%s%s", "", "");
+		}
+		v->type = T_STATS;
+		r = infer(n->b, sc, T_LONG);
+		if (r != T_LONG && r != T_UNKNOWN)
+			err(n->b->loc, "type mismatch (%s vs. %s)", type_name(r), "long");
+		t = T_VOID;
+		break;
+	}
+	case N_UNARY:
+	case N_PREINC:
+	case N_POSTINC:
+		if (n->kind != N_UNARY)
+			check_lvalue(n->a);
+		l = infer(n->a, sc, T_LONG);
+		if (n->kind != N_UNARY)
+			set_lvalue_type(n->a, T_LONG);
+		if (l != T_LONG && l != T_UNKNOWN)
+			err(n->loc, "type mismatch (%s vs. %s)", type_name(l), "long");
+		t = T_LONG;
+		break;
+	case N_BINARY:
+		switch (n->op) {
+		case '.':
+			l = infer(n->a, sc, T_STRING);
+			r = infer(n->b, sc, T_STRING);
+			if ((l != T_STRING && l != T_UNKNOWN) || (r != T_STRING && r != T_UNKNOWN))
+				err(n->loc, "type mismatch (%s vs. %s)",
+				    type_name(l != T_STRING ? l : r), "string");
+			t = T_STRING;
+			break;
+		case EQ: case NE: case '<': case '>': case LE: case GE:
+			l = infer(n->a, sc, T_UNKNOWN);
+			r = infer(n->b, sc, l);
+			if (l == T_UNKNOWN && r != T_UNKNOWN)
+				l = infer(n->a, sc, r);
+			if (l != T_UNKNOWN && r != T_UNKNOWN && l != r)
+				err(n->loc, "type mismatch (%s vs. %s)", type_name(l), type_name(r));
+			if (l == T_STATS || r == T_STATS)
+				err(n->loc, "cannot compare statistics%s%s", "", "");
+			t = T_LONG;
+			break;
+		case MATCH: case NOMATCH:
+			l = infer(n->a, sc, T_STRING);
+			r = infer(n->b, sc, T_STRING);
+			if (n->b->kind != N_STR)
+				err(n->b->loc, "regular expression must be a literal string%s%s", "", "");
+			if (l != T_STRING && l != T_UNKNOWN)
+				err(n->loc, "type mismatch (%s vs. %s)", type_name(l), "string");
+			t = T_LONG;
+			break;
+		default:
+			l = infer(n->a, sc, T_LONG);
+			r = infer(n->b, sc, T_LONG);
+			if ((l != T_LONG && l != T_UNKNOWN) || (r != T_LONG && r != T_UNKNOWN))
+				err(n->loc, "type mismatch (%s vs. %s)",
+				    type_name(l != T_LONG ? l : r), "long");
+			t = T_LONG;
+		}
+		break;
+	case N_ASSIGN:
+		check_lvalue(n->a);
+		if (n->op == '=') {
+			r = infer(n->b, sc, T_UNKNOWN);
+			if (r == T_STATS || r == T_VOID) {
+				err(n->b->loc, "cannot assign a value of type %s%s", type_name(r), "");
+				r = T_UNKNOWN;
+			}
+			l = infer(n->a, sc, r);
+			set_lvalue_type(n->a, r);
+			if (r == T_UNKNOWN && l != T_UNKNOWN)
+				r = infer(n->b, sc, l);
+			if (l != T_UNKNOWN && r != T_UNKNOWN && l != r)
+				err(n->loc, "type mismatch (%s vs. %s)", type_name(l), type_name(r));
+			if (l == T_STATS)
+				err(n->loc, "cannot assign to statistics; use <<<%s%s", "", "");
+			t = l != T_UNKNOWN ? l : r;
+		} else {
+			enum type want = n->op == CATEQ ? T_STRING : T_LONG;
+			l = infer(n->a, sc, want);
+			set_lvalue_type(n->a, want);
+			r = infer(n->b, sc, want);
+			if ((l != want && l != T_UNKNOWN) || (r != want && r != T_UNKNOWN))
+				err(n->loc, "type mismatch (%s vs. %s)",
+				    type_name(l != want ? l : r), type_name(want));
+			t = want;
+		}
+		break;
+	case N_TERNARY:
+		l = infer(n->a, sc, T_LONG);
+		if (l != T_LONG && l != T_UNKNOWN)
+			err(n->a->loc, "type mismatch (%s vs. %s)", type_name(l), "long");
+		l = infer(n->b, sc, want);
+		r = infer(n->c, sc, l != T_UNKNOWN ? l : want);
+		if (l == T_UNKNOWN && r != T_UNKNOWN)
+			l = infer(n->b, sc, r);
+		if (l != T_UNKNOWN && r != T_UNKNOWN && l != r)
+			err(n->loc, "type mismatch (%s vs. %s)", type_name(l), type_name(r));
+		t = l != T_UNKNOWN ? l : r;
+		break;
+	case N_IN: {
+		struct sym *a = array_sym(n, n->str, sc);
+		n->sym = a;
+		if (a)
+			infer_keys(a, n->a, sc, n->loc);
+		t = T_LONG;
+		break;
+	}
+	case N_TARGET:
+		err(n->loc, "target variable '%s' is not available in this probe%s", n->str, "");
+		t = T_LONG;
+		break;
+	default:
+		break;
+	}
+	n->type = t;
+	return t;
+}
+
+static void check_stmt(struct node *n, struct scope *sc);
+
+static void check_stmts(struct node *n, struct scope *sc)
+{
+	for (; n; n = n->next)
+		check_stmt(n, sc);
+}
+
+static void want_long(struct node *n, struct scope *sc)
+{
+	enum type t = infer(n, sc, T_LONG);
+	if (t != T_LONG && t != T_UNKNOWN)
+		err(n->loc, "type mismatch (%s vs. %s)", type_name(t), "long");
+}
+
+static void check_foreach(struct node *n, struct scope *sc)
+{
+	struct foreach_info *f = n->ext;
+	struct sym *a = find_sym(S->globals, f->array);
+	if (!a) {
+		err(n->loc, "unresolved array '%s' in foreach%s", f->array, "");
+	} else {
+		f->array_sym = a;
+		if (!a->is_array) {
+			a->is_array = 1;
+			changed = 1;
+		}
+		int nkeys = list_length(f->keys);
+		if (a->nkeys < 0) {
+			a->nkeys = nkeys;
+			changed = 1;
+		} else if (a->nkeys != nkeys) {
+			err(n->loc, "foreach has %s keys but the array has %s",
+			    xasprintf("%d", nkeys), xasprintf("%d", a->nkeys));
+		}
+		int i = 0;
+		for (struct node *k = f->keys; k; k = k->next, i++) {
+			struct sym *s = resolve_var(k, sc, 1);
+			if (s->scope == S_GLOBAL)
+				err(k->loc, "foreach key '%s' must be a local variable%s", k->str, "");
+			if (i < 9) {
+				set_type(&s->type, a->keys[i], k->loc);
+				set_type(&a->keys[i], s->type, k->loc);
+			}
+		}
+		if (f->value) {
+			struct sym *s = resolve_var(f->value, sc, 1);
+			enum type vt = a->type == T_STATS ? T_UNKNOWN : a->type;
+			set_type(&s->type, vt, f->value->loc);
+			if (a->type != T_STATS)
+				set_type(&a->type, s->type, f->value->loc);
+		}
+	}
+	if (f->limit)
+		want_long(f->limit, sc);
+	sc->loop_depth++;
+	check_stmt(f->body, sc);
+	sc->loop_depth--;
+}
+
+static void check_stmt(struct node *n, struct scope *sc)
+{
+	switch (n->kind) {
+	case N_BLOCK:
+		check_stmts(n->a, sc);
+		break;
+	case N_EXPR:
+		infer(n->a, sc, T_UNKNOWN);
+		break;
+	case N_IF:
+		want_long(n->a, sc);
+		check_stmt(n->b, sc);
+		if (n->c)
+			check_stmt(n->c, sc);
+		break;
+	case N_WHILE:
+		want_long(n->a, sc);
+		sc->loop_depth++;
+		check_stmt(n->b, sc);
+		sc->loop_depth--;
+		break;
+	case N_FOR:
+		if (n->a)
+			infer(n->a, sc, T_UNKNOWN);
+		if (n->b)
+			want_long(n->b, sc);
+		if (n->c)
+			infer(n->c, sc, T_UNKNOWN);
+		sc->loop_depth++;
+		check_stmt(n->d, sc);
+		sc->loop_depth--;
+		break;
+	case N_FOREACH:
+		check_foreach(n, sc);
+		break;
+	case N_BREAK:
+	case N_CONTINUE:
+		if (!sc->loop_depth)
+			err(n->loc, "%s outside a loop%s", n->tok, "");
+		break;
+	case N_NEXT:
+		if (!sc->in_probe)
+			err(n->loc, "next is only allowed in a probe%s%s", "", "");
+		break;
+	case N_RETURN:
+		if (!sc->fn) {
+			err(n->loc, "return outside a function%s%s", "", "");
+		} else if (n->a) {
+			enum type t = infer(n->a, sc, sc->fn->ret);
+			if (t == T_STATS || t == T_VOID)
+				err(n->a->loc, "cannot return a value of type %s%s", type_name(t), "");
+			else
+				set_type(&sc->fn->ret, t, n->a->loc);
+		}
+		break;
+	case N_DELETE:
+		if (n->a->kind == N_VAR) {
+			struct sym *s = resolve_var(n->a, sc, 0);
+			if (!s)
+				err(n->a->loc, "unresolved variable '%s' in delete%s", n->a->str, "");
+		} else if (n->a->kind == N_INDEX) {
+			infer(n->a, sc, T_UNKNOWN);
+		} else {
+			err(n->a->loc, "delete needs a variable or an array element%s%s", "", "");
+		}
+		break;
+	case N_TRY:
+		check_stmt(n->a, sc);
+		if (n->str) {
+			struct node v = { .kind = N_VAR, .str = n->str, .loc = n->loc };
+			struct sym *s = resolve_var(&v, sc, 1);
+			set_type(&s->type, T_STRING, n->loc);
+		}
+		check_stmt(n->b, sc);
+		break;
+	default:
+		break;
+	}
+}
+
+static void round_all(struct script *s)
+{
+	for (struct sym *g = s->globals; g; g = g->next)
+		if (g->init)
+			set_type(&g->type, g->init->kind == N_STR ? T_STRING : T_LONG, g->loc);
+	for (struct func *f = s->funcs; f; f = f->next) {
+		if (f->embedded)
+			continue;
+		struct scope sc = { &f->locals, f->params, f, 0, 0 };
+		check_stmt(f->body, &sc);
+	}
+	for (struct probe *p = s->probes; p; p = p->next) {
+		struct scope sc = { &p->locals, NULL, NULL, 0, 1 };
+		if (p->cond)
+			want_long(p->cond, &sc);
+		check_stmt(p->body, &sc);
+	}
+}
+
+/* Marks globals written and read, for the automatic display at exit. */
+static void mark_uses(struct node *n, int writing)
+{
+	for (; n; n = n->next) {
+		switch (n->kind) {
+		case N_VAR:
+		case N_INDEX:
+			if (n->sym && n->sym->scope == S_GLOBAL) {
+				if (writing)
+					n->sym->written = 1;
+				else
+					n->sym->read = 1;
+			}
+			mark_uses(n->a, 0);
+			break;
+		case N_ASSIGN:
+		case N_STATS_OP:
+			mark_uses(n->a, 1);
+			if (n->kind == N_ASSIGN && n->op != '=')
+				mark_uses(n->a, 0);
+			mark_uses(n->b, 0);
+			break;
+		case N_PREINC:
+		case N_POSTINC:
+			mark_uses(n->a, 1);
+			mark_uses(n->a, 0);
+			break;
+		case N_FOREACH: {
+			struct foreach_info *f = n->ext;
+			if (f->array_sym)
+				f->array_sym->read = 1;
+			mark_uses(f->limit, 0);
+			mark_uses(f->body, 0);
+			break;
+		}
+		case N_IN:
+		case N_EXTRACT:
+			if (n->sym)
+				n->sym->read = 1;
+			if (n->kind == N_EXTRACT && n->a && n->a->sym)
+				n->a->sym->read = 1;
+			mark_uses(n->a, 0);
+			break;
+		case N_DELETE:
+			mark_uses(n->a, 1);
+			if (n->a->kind == N_INDEX)
+				mark_uses(n->a->a, 0);
+			break;
+		default:
+			mark_uses(n->a, 0);
+			mark_uses(n->b, 0);
+			mark_uses(n->c, 0);
+			mark_uses(n->d, 0);
+		}
+	}
+}
+
+static void check_resolved(struct sym *list, const char *what)
+{
+	for (struct sym *s = list; s; s = s->next) {
+		if (s->type == T_UNKNOWN)
+			diag_error(s->loc, "unresolved type for %s '%s'", what, s->name);
+		for (int i = 0; s->is_array && i < s->nkeys && i < 9; i++)
+			if (s->keys[i] == T_UNKNOWN)
+				diag_error(s->loc, "unresolved type for key %d of array '%s'", i + 1, s->name);
+	}
+}
+
+static void check_declarations(struct script *s, int guru)
+{
+	for (struct sym *g = s->globals; g; g = g->next)
+		for (struct sym *h = g->next; h; h = h->next)
+			if (!strcmp(g->name, h->name))
+				diag_error(h->loc, "duplicate global '%s'", h->name);
+	for (struct func *f = s->funcs; f; f = f->next) {
+		for (struct func *h = f->next; h; h = h->next)
+			if (!strcmp(f->name, h->name) && f->nparams == h->nparams)
+				diag_error(h->loc, "duplicate function '%s' with %d parameters", h->name, h->nparams);
+		for (struct sym *p = f->params; p; p = p->next)
+			for (struct sym *q = p->next; q; q = q->next)
+				if (!strcmp(p->name, q->name))
+					diag_error(q->loc, "duplicate parameter '%s'", q->name);
+		if (f->embedded && !guru)
+			diag_error(f->loc, "embedded C in function '%s' requires guru mode (-g)", f->name);
+	}
+	if (s->embedded && !guru)
+		diag_error(s->embedded->loc, "embedded C requires guru mode (-g)");
+}
+
+int elaborate(struct script *s, int guru)
+{
+	S = s;
+	int before = diag_errors();
+	check_declarations(s, guru);
+	/* Each round can only move types from unknown to known, so this terminates. */
+	for (int rounds = 0; rounds < 100; rounds++) {
+		changed = 0;
+		round_all(s);
+		if (!changed)
+			break;
+	}
+	reporting = 1;
+	round_all(s);
+	reporting = 0;
+	if (diag_errors() == before) {
+		check_resolved(s->globals, "global");
+		for (struct func *f = s->funcs; f; f = f->next) {
+			check_resolved(f->params, "parameter");
+			check_resolved(f->locals, "local");
+			if (f->ret == T_UNKNOWN)
+				f->ret = T_VOID; /* a function that never returns a value */
+		}
+		for (struct probe *p = s->probes; p; p = p->next)
+			check_resolved(p->locals, "local");
+	}
+	for (struct func *f = s->funcs; f; f = f->next)
+		mark_uses(f->body, 0);
+	for (struct probe *p = s->probes; p; p = p->next) {
+		mark_uses(p->cond, 0);
+		mark_uses(p->body, 0);
+	}
+	return diag_errors() - before;
+}
+
+static void print_sym_type(FILE *out, const struct sym *g)
+{
+	fprintf(out, "%s:%s", g->name, type_name(g->type));
+	if (g->is_array) {
+		fputc('[', out);
+		for (int i = 0; i < g->nkeys && i < 9; i++)
+			fprintf(out, "%s%s", i ? ", " : "", type_name(g->keys[i]));
+		fputc(']', out);
+	}
+}
+
+void elaborate_print(FILE *out, const struct script *s)
+{
+	if (s->globals)
+		fputs("# globals\n", out);
+	for (const struct sym *g = s->globals; g; g = g->next) {
+		print_sym_type(out, g);
+		fputc('\n', out);
+	}
+	if (s->funcs)
+		fputs("# functions\n", out);
+	for (const struct func *f = s->funcs; f; f = f->next) {
+		fprintf(out, "%s:%s (", f->name, type_name(f->ret));
+		for (const struct sym *p = f->params; p; p = p->next)
+			fprintf(out, "%s%s:%s", p == f->params ? "" : ", ", p->name, type_name(p->type));
+		fputs(")\n", out);
+		for (const struct sym *l = f->locals; l; l = l->next)
+			fprintf(out, "  %s:%s\n", l->name, type_name(l->type));
+	}
+	fputs("# probes\n", out);
+	for (const struct probe *p = s->probes; p; p = p->next) {
+		for (const struct probe_point *pp = p->points; pp; pp = pp->next) {
+			for (const struct probe_comp *c = pp->comps; c; c = c->next) {
+				fputs(c->name, out);
+				if (c->arg) {
+					if (c->arg->kind == N_STR)
+						fprintf(out, "(\"%s\")", c->arg->str);
+					else
+						fprintf(out, "(%lld)", (long long)c->arg->num);
+				}
+				if (c->next)
+					fputc('.', out);
+			}
+			fputs(pp->next ? ", " : "", out);
+		}
+		fputs("\n", out);
+		for (const struct sym *l = p->locals; l; l = l->next)
+			fprintf(out, "  %s:%s\n", l->name, type_name(l->type));
+	}
+}

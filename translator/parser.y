@@ -1,0 +1,523 @@
+/* Pass 1, grammar: SystemTap's script language into the AST of ast.h.
+   Statement separators are optional, as in SystemTap; the shift/reduce
+   conflicts this causes all resolve to the longest expression. */
+%define api.pure full
+%locations
+%define parse.error verbose
+%expect 28
+
+%code requires {
+#include "ast.h"
+typedef struct YYLTYPE {
+	int first_line, first_column, last_line, last_column;
+	const char *file;
+} YYLTYPE;
+#define YYLTYPE_IS_DECLARED 1
+struct fn_body { struct node *block; char *embedded; };
+#define YYLTYPE_IS_TRIVIAL 1
+#define YYLLOC_DEFAULT(Cur, Rhs, N) do { \
+	if (N) { \
+		(Cur).file = YYRHSLOC(Rhs, 1).file; \
+		(Cur).first_line = YYRHSLOC(Rhs, 1).first_line; \
+		(Cur).first_column = YYRHSLOC(Rhs, 1).first_column; \
+		(Cur).last_line = YYRHSLOC(Rhs, N).last_line; \
+		(Cur).last_column = YYRHSLOC(Rhs, N).last_column; \
+	} else { \
+		(Cur) = YYRHSLOC(Rhs, 0); \
+		(Cur).first_line = (Cur).last_line; \
+		(Cur).first_column = (Cur).last_column; \
+	} } while (0)
+}
+
+%code provides {
+int yylex(YYSTYPE *lval, YYLTYPE *lloc);
+}
+
+%parse-param { struct script *script }
+
+%code {
+#include <stdlib.h>
+#include <string.h>
+#include "diag.h"
+#include "parse.h"
+
+static void yyerror(YYLTYPE *l, struct script *s, const char *msg);
+
+static struct loc L(YYLTYPE l)
+{
+	struct loc loc = { l.file, l.first_line, l.first_column };
+	return loc;
+}
+
+/* A node that reports itself "near operator 'op'" at the operator. */
+static struct node *op_node(enum node_kind k, YYLTYPE at, int op, struct node *a, struct node *b)
+{
+	struct node *n = node_new(k, L(at));
+	n->op = op;
+	n->tok_kind = TK_OPERATOR;
+	n->tok = op_text(op);
+	n->a = a;
+	n->b = b;
+	return n;
+}
+
+static struct node *kw_node(enum node_kind k, YYLTYPE at, const char *kw)
+{
+	struct node *n = node_new(k, L(at));
+	n->tok_kind = TK_KEYWORD;
+	n->tok = kw;
+	return n;
+}
+
+static struct node *ident_node(enum node_kind k, YYLTYPE at, char *name)
+{
+	struct node *n = node_new(k, L(at));
+	n->tok_kind = TK_IDENT;
+	n->tok = name;
+	n->str = name;
+	return n;
+}
+
+static struct probe_comp *comp_new(char *name, struct node *arg)
+{
+	struct probe_comp *c = xcalloc(1, sizeof *c);
+	c->name = name;
+	c->arg = arg;
+	return c;
+}
+
+static void add_global(struct script *s, struct sym *g)
+{
+	struct sym **p = &s->globals;
+	while (*p)
+		p = &(*p)->next;
+	*p = g;
+}
+
+static void add_probe(struct script *s, struct probe *pr)
+{
+	struct probe **p = &s->probes;
+	while (*p)
+		p = &(*p)->next;
+	*p = pr;
+}
+
+static void add_func(struct script *s, struct func *f)
+{
+	struct func **p = &s->funcs;
+	while (*p)
+		p = &(*p)->next;
+	*p = f;
+}
+
+static struct foreach_info *fe;
+}
+
+%union {
+	int64_t num;
+	char *str;
+	struct node *node;
+	struct sym *sym;
+	struct probe_point *point;
+	struct probe_comp *comp;
+	struct func *func;
+	struct fn_body body;
+	int i;
+}
+
+%token <num> NUMBER
+%token <str> STRING IDENT TARGET AT_IDENT EMBEDDED
+%token <str> PROBE GLOBAL PRIVATE FUNCTION IF ELSE FOR FOREACH IN LIMIT RETURN DELETE
+%token <str> WHILE BREAK CONTINUE NEXT TRY CATCH LONG STRINGKW
+%token INC DEC ADDEQ SUBEQ MULEQ DIVEQ MODEQ SHLEQ SHREQ ANDEQ OREQ XOREQ CATEQ
+%token LSHIFT RSHIFT EQ NE LE GE ANDAND OROR MATCH NOMATCH STATSOP ARROW
+
+%right '=' ADDEQ SUBEQ MULEQ DIVEQ MODEQ SHLEQ SHREQ ANDEQ OREQ XOREQ CATEQ STATSOP
+%right '?' ':'
+%left OROR
+%left ANDAND
+%left '|'
+%left '^'
+%left '&'
+%left IN
+%left EQ NE '<' '>' LE GE MATCH NOMATCH
+%left LSHIFT RSHIFT
+%left '.'
+%left '+' '-'
+%left '*' '/' '%'
+%right UNARY '!' '~'
+%left INC DEC
+%nonassoc THEN
+%nonassoc ELSE
+
+%type <node> expr opt_expr args arglist literal block stmts stmt simple_stmt fvar fvar_list
+%type <node> opt_limit
+%type <sym> global_item global_list params param_list param
+%type <point> probe_points probe_point
+%type <comp> comps comp
+%type <str> compname namepart
+%type <i> type opt_type opt_sort
+%type <node> opt_cond
+%type <body> fn_body_block
+
+%%
+
+file
+	: %empty
+	| file decl
+	;
+
+decl
+	: GLOBAL global_list { for (struct sym *g = $2, *n; g; g = n) { n = g->next; g->next = NULL; add_global(script, g); } }
+	| PRIVATE GLOBAL global_list { for (struct sym *g = $3, *n; g; g = n) { n = g->next; g->next = NULL; g->is_private = 1; add_global(script, g); } }
+	| FUNCTION IDENT opt_type '(' params ')' fn_body_block[body] {
+		struct func *f = xcalloc(1, sizeof *f);
+		f->name = $2; f->ret = $3; f->params = $5; f->loc = L(@2);
+		for (struct sym *p = $5; p; p = p->next) f->nparams++;
+		if ($body.embedded) f->embedded = $body.embedded; else f->body = $body.block;
+		add_func(script, f);
+	  }
+	| PROBE probe_points opt_cond block {
+		struct probe *p = xcalloc(1, sizeof *p);
+		p->points = $2; p->cond = $3; p->body = $4; p->loc = L(@1);
+		add_probe(script, p);
+	  }
+	| PROBE probe_point '=' probe_points block {
+		struct probe *p = xcalloc(1, sizeof *p);
+		p->alias_kind = 1; p->alias = $2; p->points = $4; p->body = $5; p->loc = L(@1);
+		add_probe(script, p);
+	  }
+	| PROBE probe_point ADDEQ probe_points block {
+		struct probe *p = xcalloc(1, sizeof *p);
+		p->alias_kind = 2; p->alias = $2; p->points = $4; p->body = $5; p->loc = L(@1);
+		add_probe(script, p);
+	  }
+	| EMBEDDED { struct node *e = node_new(N_STR, L(@1)); e->str = $1; script->embedded = list_append(script->embedded, e); }
+	| ';'
+	;
+
+fn_body_block
+	: block { $$.block = $1; $$.embedded = NULL; }
+	| EMBEDDED { $$.block = NULL; $$.embedded = $1; }
+	;
+
+global_list
+	: global_item
+	| global_list ',' global_item { struct sym **p = &$1; while (*p) p = &(*p)->next; *p = $3; $$ = $1; }
+	;
+
+global_item
+	: IDENT { $$ = sym_new($1, S_GLOBAL, L(@1)); }
+	| IDENT '=' literal { $$ = sym_new($1, S_GLOBAL, L(@1)); $$->init = $3; }
+	| IDENT '[' NUMBER ']' { $$ = sym_new($1, S_GLOBAL, L(@1)); $$->is_array = 1; $$->size = $3; }
+	| IDENT '%' { $$ = sym_new($1, S_GLOBAL, L(@1)); $$->is_array = 1; $$->wrap = 1; }
+	| IDENT '[' NUMBER ']' '%' { $$ = sym_new($1, S_GLOBAL, L(@1)); $$->is_array = 1; $$->size = $3; $$->wrap = 1; }
+	| IDENT '%' '[' NUMBER ']' { $$ = sym_new($1, S_GLOBAL, L(@1)); $$->is_array = 1; $$->size = $4; $$->wrap = 1; }
+	;
+
+literal
+	: NUMBER { $$ = node_new(N_NUM, L(@1)); $$->num = $1; $$->tok_kind = TK_NUMBER; }
+	| '-' NUMBER { $$ = node_new(N_NUM, L(@1)); $$->num = (int64_t)(0 - (uint64_t)$2); $$->tok_kind = TK_NUMBER; }
+	| STRING { $$ = node_new(N_STR, L(@1)); $$->str = $1; $$->tok_kind = TK_STRING; }
+	;
+
+opt_type
+	: %empty { $$ = T_UNKNOWN; }
+	| ':' type { $$ = $2; }
+	;
+
+type
+	: LONG { $$ = T_LONG; }
+	| STRINGKW { $$ = T_STRING; }
+	;
+
+params
+	: %empty { $$ = NULL; }
+	| param_list
+	;
+
+param_list
+	: param
+	| param_list ',' param { struct sym **p = &$1; while (*p) p = &(*p)->next; *p = $3; $$ = $1; }
+	;
+
+param
+	: IDENT opt_type { $$ = sym_new($1, S_PARAM, L(@1)); $$->type = $2; }
+	;
+
+probe_points
+	: probe_point
+	| probe_points ',' probe_point { struct probe_point **p = &$1; while (*p) p = &(*p)->next; *p = $3; $$ = $1; }
+	;
+
+probe_point
+	: comps { $$ = xcalloc(1, sizeof *$$); $$->comps = $1; $$->loc = L(@1); }
+	| comps '?' { $$ = xcalloc(1, sizeof *$$); $$->comps = $1; $$->optional = 1; $$->loc = L(@1); }
+	| comps '!' { $$ = xcalloc(1, sizeof *$$); $$->comps = $1; $$->optional = 1; $$->sufficient = 1; $$->loc = L(@1); }
+	;
+
+comps
+	: comp
+	| comps '.' comp { struct probe_comp **p = &$1; while (*p) p = &(*p)->next; *p = $3; $$ = $1; }
+	;
+
+comp
+	: compname { $$ = comp_new($1, NULL); }
+	| compname '(' literal ')' { $$ = comp_new($1, $3); }
+	;
+
+compname
+	: namepart
+	| compname namepart { $$ = xasprintf("%s%s", $1, $2); }
+	;
+
+namepart
+	: IDENT
+	| '*' { $$ = xstrdup("*"); }
+	| RETURN
+	| FUNCTION
+	;
+
+opt_cond
+	: %empty { $$ = NULL; }
+	| IF '(' expr ')' { $$ = $3; }
+	;
+
+block
+	: '{' stmts '}' { $$ = kw_node(N_BLOCK, @1, "{"); $$->tok_kind = TK_OPERATOR; $$->a = $2; }
+	;
+
+stmts
+	: %empty { $$ = NULL; }
+	| stmts stmt { $$ = list_append($1, $2); }
+	;
+
+stmt
+	: simple_stmt
+	| simple_stmt ';'
+	| ';' { $$ = node_new(N_NOP, L(@1)); }
+	| block
+	| IF '(' expr ')' stmt %prec THEN { $$ = kw_node(N_IF, @1, "if"); $$->a = $3; $$->b = $5; }
+	| IF '(' expr ')' stmt ELSE stmt { $$ = kw_node(N_IF, @1, "if"); $$->a = $3; $$->b = $5; $$->c = $7; }
+	| WHILE '(' expr ')' stmt { $$ = kw_node(N_WHILE, @1, "while"); $$->a = $3; $$->b = $5; }
+	| FOR '(' opt_expr ';' opt_expr ';' opt_expr ')' stmt {
+		$$ = kw_node(N_FOR, @1, "for"); $$->a = $3; $$->b = $5; $$->c = $7; $$->d = $9;
+	  }
+	| FOREACH '(' { fe = xcalloc(1, sizeof *fe); } foreach_head IN IDENT opt_sort opt_limit ')' stmt {
+		$$ = kw_node(N_FOREACH, @1, "foreach");
+		fe->array = $6;
+		int col = 1;
+		for (struct node *k = fe->keys; k; k = k->next, col++)
+			if (k->num) fe->sort_column = col;
+		if ($7) {
+			if (fe->sort_column) diag_error(L(@6), "multiple sort directives");
+			fe->sort_column = -1; fe->sort_dir = $7;
+		}
+		fe->limit = $8;
+		fe->body = $10;
+		$$->ext = fe;
+	  }
+	| TRY block CATCH block { $$ = kw_node(N_TRY, @1, "try"); $$->a = $2; $$->b = $4; }
+	| TRY block CATCH '(' IDENT ')' block { $$ = kw_node(N_TRY, @1, "try"); $$->a = $2; $$->b = $7; $$->str = $5; }
+	;
+
+foreach_head
+	: fvar { fe->keys = $1; }
+	| '[' fvar_list ']' { fe->keys = $2; }
+	| IDENT '=' fvar { fe->value = ident_node(N_VAR, @1, $1); fe->keys = $3; }
+	| IDENT '=' '[' fvar_list ']' { fe->value = ident_node(N_VAR, @1, $1); fe->keys = $4; }
+	;
+
+fvar_list
+	: fvar
+	| fvar_list ',' fvar { $$ = list_append($1, $3); }
+	;
+
+fvar
+	: IDENT opt_sort {
+		$$ = ident_node(N_VAR, @1, $1);
+		if ($2) {
+			if (fe->sort_column) diag_error(L(@1), "multiple sort directives");
+			fe->sort_column = 1; /* the column is found once all keys are known */
+			fe->sort_dir = $2;
+			$$->num = 1; /* marks the sorted key */
+		}
+	  }
+	;
+
+opt_sort
+	: %empty { $$ = 0; }
+	| '+' { $$ = 1; }
+	| '-' { $$ = -1; }
+	;
+
+opt_limit
+	: %empty { $$ = NULL; }
+	| LIMIT expr { $$ = $2; }
+	;
+
+simple_stmt
+	: expr { $$ = node_new(N_EXPR, $1->loc); $$->a = $1; $$->tok = $1->tok; $$->tok_kind = $1->tok_kind; }
+	| BREAK { $$ = kw_node(N_BREAK, @1, "break"); }
+	| CONTINUE { $$ = kw_node(N_CONTINUE, @1, "continue"); }
+	| NEXT { $$ = kw_node(N_NEXT, @1, "next"); }
+	| RETURN { $$ = kw_node(N_RETURN, @1, "return"); }
+	| RETURN expr { $$ = kw_node(N_RETURN, @1, "return"); $$->a = $2; }
+	| DELETE expr { $$ = kw_node(N_DELETE, @1, "delete"); $$->a = $2; }
+	;
+
+opt_expr
+	: %empty { $$ = NULL; }
+	| expr
+	;
+
+expr
+	: NUMBER { $$ = node_new(N_NUM, L(@1)); $$->num = $1; $$->tok_kind = TK_NUMBER; $$->tok = xasprintf("%lld", (long long)$1); }
+	| STRING { $$ = node_new(N_STR, L(@1)); $$->str = $1; $$->tok_kind = TK_STRING; $$->tok = $1; }
+	| IDENT { $$ = ident_node(N_VAR, @1, $1); }
+	| IDENT '[' arglist ']' { $$ = ident_node(N_INDEX, @1, $1); $$->a = $3; }
+	| IDENT '(' args ')' { $$ = ident_node(N_CALL, @1, $1); $$->a = $3; }
+	| AT_IDENT '(' args ')' { $$ = ident_node(N_EXTRACT, @1, $1); $$->tok = xasprintf("@%s", $1); $$->a = $3; }
+	| TARGET { $$ = ident_node(N_TARGET, @1, $1); }
+	| TARGET ARROW IDENT { $$ = ident_node(N_TARGET, @1, xasprintf("%s->%s", $1, $3)); }
+	| '(' expr ')' { $$ = $2; }
+	| expr '=' expr { $$ = op_node(N_ASSIGN, @2, '=', $1, $3); }
+	| expr ADDEQ expr { $$ = op_node(N_ASSIGN, @2, ADDEQ, $1, $3); }
+	| expr SUBEQ expr { $$ = op_node(N_ASSIGN, @2, SUBEQ, $1, $3); }
+	| expr MULEQ expr { $$ = op_node(N_ASSIGN, @2, MULEQ, $1, $3); }
+	| expr DIVEQ expr { $$ = op_node(N_ASSIGN, @2, DIVEQ, $1, $3); }
+	| expr MODEQ expr { $$ = op_node(N_ASSIGN, @2, MODEQ, $1, $3); }
+	| expr SHLEQ expr { $$ = op_node(N_ASSIGN, @2, SHLEQ, $1, $3); }
+	| expr SHREQ expr { $$ = op_node(N_ASSIGN, @2, SHREQ, $1, $3); }
+	| expr ANDEQ expr { $$ = op_node(N_ASSIGN, @2, ANDEQ, $1, $3); }
+	| expr OREQ expr { $$ = op_node(N_ASSIGN, @2, OREQ, $1, $3); }
+	| expr XOREQ expr { $$ = op_node(N_ASSIGN, @2, XOREQ, $1, $3); }
+	| expr CATEQ expr { $$ = op_node(N_ASSIGN, @2, CATEQ, $1, $3); }
+	| expr STATSOP expr { $$ = op_node(N_STATS_OP, @2, STATSOP, $1, $3); }
+	| expr '?' expr ':' expr { $$ = op_node(N_TERNARY, @2, '?', $1, $3); $$->c = $5; }
+	| expr OROR expr { $$ = op_node(N_BINARY, @2, OROR, $1, $3); }
+	| expr ANDAND expr { $$ = op_node(N_BINARY, @2, ANDAND, $1, $3); }
+	| expr '|' expr { $$ = op_node(N_BINARY, @2, '|', $1, $3); }
+	| expr '^' expr { $$ = op_node(N_BINARY, @2, '^', $1, $3); }
+	| expr '&' expr { $$ = op_node(N_BINARY, @2, '&', $1, $3); }
+	| expr IN IDENT { $$ = op_node(N_IN, @2, IN, $1, NULL); $$->str = $3; $$->tok_kind = TK_KEYWORD; $$->tok = "in"; }
+	| '[' arglist ']' IN IDENT { $$ = op_node(N_IN, @4, IN, $2, NULL); $$->str = $5; $$->tok_kind = TK_KEYWORD; $$->tok = "in"; }
+	| expr EQ expr { $$ = op_node(N_BINARY, @2, EQ, $1, $3); }
+	| expr NE expr { $$ = op_node(N_BINARY, @2, NE, $1, $3); }
+	| expr '<' expr { $$ = op_node(N_BINARY, @2, '<', $1, $3); }
+	| expr '>' expr { $$ = op_node(N_BINARY, @2, '>', $1, $3); }
+	| expr LE expr { $$ = op_node(N_BINARY, @2, LE, $1, $3); }
+	| expr GE expr { $$ = op_node(N_BINARY, @2, GE, $1, $3); }
+	| expr MATCH expr { $$ = op_node(N_BINARY, @2, MATCH, $1, $3); }
+	| expr NOMATCH expr { $$ = op_node(N_BINARY, @2, NOMATCH, $1, $3); }
+	| expr LSHIFT expr { $$ = op_node(N_BINARY, @2, LSHIFT, $1, $3); }
+	| expr RSHIFT expr { $$ = op_node(N_BINARY, @2, RSHIFT, $1, $3); }
+	| expr '.' expr { $$ = op_node(N_BINARY, @2, '.', $1, $3); }
+	| expr '+' expr { $$ = op_node(N_BINARY, @2, '+', $1, $3); }
+	| expr '-' expr { $$ = op_node(N_BINARY, @2, '-', $1, $3); }
+	| expr '*' expr { $$ = op_node(N_BINARY, @2, '*', $1, $3); }
+	| expr '/' expr { $$ = op_node(N_BINARY, @2, '/', $1, $3); }
+	| expr '%' expr { $$ = op_node(N_BINARY, @2, '%', $1, $3); }
+	| '-' expr %prec UNARY { $$ = op_node(N_UNARY, @1, '-', $2, NULL); }
+	| '+' expr %prec UNARY { $$ = op_node(N_UNARY, @1, '+', $2, NULL); }
+	| '!' expr { $$ = op_node(N_UNARY, @1, '!', $2, NULL); }
+	| '~' expr { $$ = op_node(N_UNARY, @1, '~', $2, NULL); }
+	| INC expr %prec UNARY { $$ = op_node(N_PREINC, @1, INC, $2, NULL); }
+	| DEC expr %prec UNARY { $$ = op_node(N_PREINC, @1, DEC, $2, NULL); }
+	| expr INC { $$ = op_node(N_POSTINC, @2, INC, $1, NULL); }
+	| expr DEC { $$ = op_node(N_POSTINC, @2, DEC, $1, NULL); }
+	;
+
+args
+	: %empty { $$ = NULL; }
+	| arglist
+	;
+
+arglist
+	: expr
+	| arglist ',' expr { $$ = list_append($1, $3); }
+	;
+
+%%
+
+static void yyerror(YYLTYPE *l, struct script *s, const char *msg)
+{
+	(void)s;
+	/* Bison says "syntax error, unexpected X, expecting Y": keep it. */
+	diag_error(L(*l), "%s", msg);
+}
+
+const char *op_text(int op)
+{
+	switch (op) {
+	case INC: return "++";
+	case DEC: return "--";
+	case ADDEQ: return "+=";
+	case SUBEQ: return "-=";
+	case MULEQ: return "*=";
+	case DIVEQ: return "/=";
+	case MODEQ: return "%=";
+	case SHLEQ: return "<<=";
+	case SHREQ: return ">>=";
+	case ANDEQ: return "&=";
+	case OREQ: return "|=";
+	case XOREQ: return "^=";
+	case CATEQ: return ".=";
+	case LSHIFT: return "<<";
+	case RSHIFT: return ">>";
+	case EQ: return "==";
+	case NE: return "!=";
+	case LE: return "<=";
+	case GE: return ">=";
+	case ANDAND: return "&&";
+	case OROR: return "||";
+	case MATCH: return "=~";
+	case NOMATCH: return "!~";
+	case STATSOP: return "<<<";
+	case ARROW: return "->";
+	case IN: return "in";
+	case '?': return "?";
+	}
+	static char single[128][2];
+	if (op > 0 && op < 128) {
+		single[op][0] = (char)op;
+		return single[op];
+	}
+	return "?";
+}
+
+int parse_source(struct script *s, const char *file, const char *text, size_t len)
+{
+	int before = diag_errors();
+	lex_begin(file, text, len);
+	yyparse(s);
+	lex_end();
+	return diag_errors() - before;
+}
+
+/* Embedded C is collected by the lexer a piece at a time. */
+static char *embed_buf;
+static size_t embed_len;
+
+void parse_embed_begin(void)
+{
+	embed_buf = xstrdup("");
+	embed_len = 0;
+}
+
+void parse_embed_add(const char *text)
+{
+	size_t n = strlen(text);
+	embed_buf = realloc(embed_buf, embed_len + n + 1);
+	if (!embed_buf)
+		abort();
+	memcpy(embed_buf + embed_len, text, n + 1);
+	embed_len += n;
+}
+
+char *parse_embed_end(void)
+{
+	char *s = embed_buf;
+	embed_buf = NULL;
+	return s;
+}

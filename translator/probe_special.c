@@ -1,0 +1,39 @@
+/* The probe points that are not events in the kernel: begin, end, error, never. */
+#include <string.h>
+#include "diag.h"
+#include "probes.h"
+
+int probe_special_match(struct probe *p, struct probe_point *pp, struct site ***tail)
+{
+	static const struct { const char *name, *kind; } families[] = {
+		{ "begin", "TAP_PROBE_BEGIN" }, { "end", "TAP_PROBE_END" },
+		{ "error", "TAP_PROBE_ERROR" }, { "never", "TAP_PROBE_NEVER" },
+	};
+	struct probe_comp *c = pp->comps;
+	for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
+		if (strcmp(c->name, families[i].name))
+			continue;
+		if (c->next) {
+			diag_error(pp->loc, "probe point '%s' has unexpected parts after '%s'",
+				   probe_point_text(pp), c->name);
+			return 1;
+		}
+		long priority = 0;
+		if (c->arg) {
+			if (c->arg->kind != N_NUM || i == 3) {
+				diag_error(pp->loc, "probe point '%s' takes no such argument", probe_point_text(pp));
+				return 1;
+			}
+			priority = (long)c->arg->num;
+		}
+		struct site *s = xcalloc(1, sizeof *s);
+		s->probe = p;
+		s->kind = families[i].kind;
+		s->priority = priority;
+		s->pp = probe_point_text(pp);
+		**tail = s;
+		*tail = &s->next;
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* Probe point resolution: asks each family in turn which points it knows. */
+#include <string.h>
+#include "diag.h"
+#include "probes.h"
+
+char *probe_point_text(const struct probe_point *pp)
+{
+	char *s = xstrdup("");
+	for (const struct probe_comp *c = pp->comps; c; c = c->next) {
+		char *arg = NULL;
+		if (c->arg && c->arg->kind == N_STR)
+			arg = xasprintf("(\"%s\")", c->arg->str);
+		else if (c->arg)
+			arg = xasprintf("(%lld)", (long long)c->arg->num);
+		s = xasprintf("%s%s%s%s", s, s[0] ? "." : "", c->name, arg ? arg : "");
+	}
+	return s;
+}
+
+struct site *probes_resolve(struct script *s)
+{
+	struct site *sites = NULL, **tail = &sites;
+	for (struct probe *p = s->probes; p; p = p->next) {
+		if (p->alias_kind) {
+			diag_error(p->loc, "probe aliases are not supported yet");
+			continue;
+		}
+		for (struct probe_point *pp = p->points; pp; pp = pp->next) {
+			if (probe_special_match(p, pp, &tail))
+				continue;
+			if (!pp->optional)
+				diag_error(pp->loc, "probe point '%s' does not match any known probe",
+					   probe_point_text(pp));
+		}
+	}
+	return sites;
+}

@@ -1,0 +1,25 @@
+/* Probe points: each family (begin/end, timers, kprobes, ...) turns the points it
+   recognizes into sites, which codegen emits into the module's probe table. */
+#ifndef TAPC_PROBES_H
+#define TAPC_PROBES_H
+
+#include "ast.h"
+
+struct site {
+	struct probe *probe;
+	const char *kind;       /* the runtime's enum tap_probe_kind name */
+	long priority;
+	char *pp;               /* canonical probe point text, for pp() */
+	struct site *next;
+};
+
+/* Returns the list of sites; reports unknown or malformed probe points. */
+struct site *probes_resolve(struct script *s);
+
+/* The probe point as text: "timer.s(1)", "begin". */
+char *probe_point_text(const struct probe_point *pp);
+
+/* Families: each returns 1 if it recognized the point (adding sites), 0 if not. */
+int probe_special_match(struct probe *p, struct probe_point *pp, struct site ***tail);
+
+#endif
