@@ -9,8 +9,11 @@ void tap_error(struct tap_ctx *c, const char *msg, const char *near)
 	c->error_near = near;
 }
 
+/* Printing stops once an argument has failed: print(1/0) prints nothing. */
 void tap_print_mem(struct tap_ctx *c, const char *s, size_t n)
 {
+	if (unlikely(c->error))
+		return;
 	while (n) {
 		size_t room = sizeof c->obuf - c->olen;
 		if (!room) {
@@ -40,6 +43,8 @@ void tap_print_long(struct tap_ctx *c, int64_t v)
 
 void tap_printf(struct tap_ctx *c, const char *fmt, const struct tap_fmt_arg *args, int nargs)
 {
+	if (unlikely(c->error))
+		return;
 	size_t room = sizeof c->obuf - c->olen;
 	size_t n = tap_format(c->obuf + c->olen, room, fmt, args, nargs);
 	if (n < room) {

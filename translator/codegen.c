@@ -630,6 +630,8 @@ static void emit_func(FILE *out, struct func *f)
 	if (f->ret == T_LONG)
 		fprintf(out, "\tint64_t ret = 0;\n");
 	fprintf(out, "\tstruct frame_%s *f;\n", name);
+	/* An argument failed: the call does not happen. */
+	fprintf(out, "\tif (unlikely(c->error))\n\t\t%s;\n", f->ret == T_LONG ? "return 0" : "return");
 	fprintf(out, "\tif (unlikely(c->depth >= MAXNESTING)) {\n"
 		     "\t\ttap_error(c, \"MAXNESTING exceeded\", ");
 	char *near = xasprintf("identifier '%s' at %s:%d:%d", f->name, f->loc.file, f->loc.line, f->loc.col);
