@@ -218,6 +218,7 @@ static void print_stmt(FILE *out, const struct node *n, int depth)
 		break;
 	case N_EXPR:
 		print_expr(out, n->a);
+		fputc(';', out); /* so that a following empty statement stays one */
 		break;
 	case N_NOP:
 		fputs(";", out);
@@ -280,7 +281,7 @@ static void print_stmt(FILE *out, const struct node *n, int depth)
 	case N_BREAK:
 	case N_CONTINUE:
 	case N_NEXT:
-		fputs(n->tok, out);
+		fprintf(out, "%s;", n->tok);
 		break;
 	case N_RETURN:
 		fputs("return", out);
@@ -288,10 +289,12 @@ static void print_stmt(FILE *out, const struct node *n, int depth)
 			fputc(' ', out);
 			print_expr(out, n->a);
 		}
+		fputc(';', out);
 		break;
 	case N_DELETE:
 		fputs("delete ", out);
 		print_expr(out, n->a);
+		fputc(';', out);
 		break;
 	case N_TRY:
 		fputs("try ", out);

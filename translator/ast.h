@@ -51,6 +51,7 @@ enum node_kind {
 };
 
 struct sym;
+struct site;
 
 struct node {
 	enum node_kind kind;
@@ -144,6 +145,7 @@ struct script {
 	struct func *funcs;
 	struct probe *probes;
 	struct node *embedded;  /* top-level %{ %} blocks */
+	struct site *sites;     /* resolved probe points (pass 2) */
 };
 
 struct node *node_new(enum node_kind kind, struct loc loc);

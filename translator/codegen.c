@@ -714,7 +714,7 @@ static void emit_autoprint(FILE *out, const struct script *s)
 int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
 {
 	int before = diag_errors();
-	struct site *sites = probes_resolve(s);
+	struct site *sites = s->sites;
 	int i = 0;
 	for (struct probe *p = s->probes; p; p = p->next)
 		p->index = i++;

@@ -55,9 +55,32 @@ static void report(const char *kind, struct loc loc, const char *fmt, va_list ap
 		quote_line(loc);
 }
 
+/* One message per place: inference can meet the same problem more than once. */
+static int seen_before(struct loc loc, const char *fmt, va_list ap)
+{
+	static struct seen { struct loc loc; char *msg; struct seen *next; } *seen;
+	char *msg = xcalloc(512, 1);
+	vsnprintf(msg, 512, fmt, ap);
+	for (struct seen *s = seen; s; s = s->next)
+		if (s->loc.file == loc.file && s->loc.line == loc.line && s->loc.col == loc.col &&
+		    !strcmp(s->msg, msg))
+			return 1;
+	struct seen *s = xcalloc(1, sizeof *s);
+	s->loc = loc;
+	s->msg = msg;
+	s->next = seen;
+	seen = s;
+	return 0;
+}
+
 void diag_error(struct loc loc, const char *fmt, ...)
 {
 	va_list ap;
+	va_start(ap, fmt);
+	int dup = seen_before(loc, fmt, ap);
+	va_end(ap);
+	if (dup)
+		return;
 	va_start(ap, fmt);
 	report("error", loc, fmt, ap);
 	va_end(ap);

@@ -416,14 +416,17 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 				err(n->b->loc, "cannot assign a value of type %s%s", type_name(r), "");
 				r = T_UNKNOWN;
 			}
-			l = infer(n->a, sc, r);
-			set_lvalue_type(n->a, r);
-			if (r == T_UNKNOWN && l != T_UNKNOWN)
+			l = infer(n->a, sc, T_UNKNOWN);
+			if (l == T_UNKNOWN) {
+				set_lvalue_type(n->a, r);
+				l = r;
+			} else if (r == T_UNKNOWN) {
 				r = infer(n->b, sc, l);
-			if (l != T_UNKNOWN && r != T_UNKNOWN && l != r)
-				err(n->loc, "type mismatch (%s vs. %s)", type_name(l), type_name(r));
+			}
 			if (l == T_STATS)
 				err(n->loc, "cannot assign to statistics; use <<<%s%s", "", "");
+			else if (l != T_UNKNOWN && r != T_UNKNOWN && l != r)
+				err(n->loc, "type mismatch (%s vs. %s)", type_name(l), type_name(r));
 			t = l != T_UNKNOWN ? l : r;
 		} else {
 			enum type want = n->op == CATEQ ? T_STRING : T_LONG;

@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "elaborate.h"
 #include "parse.h"
+#include "probes.h"
 
 char **parse_args;
 int parse_nargs;
@@ -319,7 +320,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tapc: error: no probes found\n");
 		return 1;
 	}
-	if (elaborate(&script, o.guru))
+	script.sites = probes_resolve(&script);
+	if (elaborate(&script, o.guru) || diag_errors())
 		return 1;
 	if (o.last_pass == 2) {
 		elaborate_print(stdout, &script);
