@@ -214,6 +214,11 @@ static int run_product(const struct options *o, const char *product, const char 
 	vmargs[k++] = tapvm;
 	vmargs[k++] = "-s";
 	vmargs[k++] = (char *)dir;
+	/* tapio itself may live in a build tree the guest would not see (under /tmp). */
+	if (in_build_tree()) {
+		vmargs[k++] = "-s";
+		vmargs[k++] = TAPC_BUILDDIR;
+	}
 	if (o->kernel && !strchr(o->kernel, '/')) {
 		vmargs[k++] = "-k";
 		vmargs[k++] = (char *)o->kernel;
