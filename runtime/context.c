@@ -6,7 +6,7 @@ void tap_error(struct tap_ctx *c, const char *msg, const char *near)
 	if (c->error)
 		return; /* the first error is the one reported */
 	c->error = msg;
-	c->error_near = near;
+	c->error_near = near ? near : c->near;
 }
 
 /* Printing stops once an argument has failed: print(1/0) prints nothing. */

@@ -8,17 +8,28 @@
 #include "tap_str.h"
 #include "format.h"
 
+#define TAP_MAX_OWNED 32
+
+struct tap_probe;
+
 struct tap_ctx {
 	long actions;           /* statements run by this probe so far */
 	const char *error;      /* set by a runtime error; NULL while all is well */
 	const char *error_near; /* "operator '/' at FILE:LINE:COL" */
+	const char *near;       /* the call being made, for errors raised inside functions */
 	int fatal;              /* not catchable by try/catch (MAXACTION) */
 	int depth;              /* function nesting */
 	int can_wait;           /* may sleep until the consumer makes room */
+	int busy;               /* a handler is running on this context (reentrancy) */
+	const struct tap_probe *probe; /* the probe running, for pp() */
+	void *regs;             /* struct pt_regs of a kprobe or kretprobe hit */
 	char *frames;           /* (MAXNESTING + 1) frames of locals */
+	int nowned;             /* allocations freed when the probe ends */
+	void *owned[TAP_MAX_OWNED];
 	size_t olen;            /* bytes in obuf */
 	char obuf[TAP_PRINT_BUF_SIZE];
 	char errbuf[MAXSTRINGLEN];
+	int64_t statbuf[2][TAP_STAT_WORDS]; /* merged statistics being read */
 };
 
 /* Platform layer: sends out what the print buffer holds (one record). */

@@ -25,4 +25,11 @@
 #define TAP_PRINT_BUF_SIZE 8192
 #endif
 
+/* Room for one statistic's value with the largest histogram, in 64-bit words. */
+#define TAP_STAT_WORDS 140
+/* Memory each CPU may use for statistics data sets. */
+#ifndef TAP_AGG_POOL_MB
+#define TAP_AGG_POOL_MB 8
+#endif
+
 #endif

@@ -4,13 +4,28 @@
 
 #include "context.h"
 
-enum tap_probe_kind { TAP_PROBE_BEGIN, TAP_PROBE_END, TAP_PROBE_ERROR, TAP_PROBE_NEVER };
+enum tap_probe_kind {
+	TAP_PROBE_BEGIN, TAP_PROBE_END, TAP_PROBE_ERROR, TAP_PROBE_NEVER,
+	TAP_PROBE_TIMER,       /* timer.s/ms/us/ns/hz(N): one timer */
+	TAP_PROBE_TIMER_JIFFIES,
+	TAP_PROBE_PROFILE,     /* timer.profile: every CPU, every tick */
+	TAP_PROBE_KPROBE, TAP_PROBE_KRETPROBE,
+	TAP_PROBE_TRACEPOINT,
+};
 
 struct tap_probe {
 	void (*handler)(struct tap_ctx *c);
 	enum tap_probe_kind kind;
 	long priority;          /* begin(N)/end(N)/error(N): lower runs first */
 	const char *pp;         /* the probe point as written, for pp() */
+	/* Takes the locks of the globals the handler uses; 0 if they stay busy. */
+	int (*lock)(void);
+	void (*unlock)(void);
+	int64_t period;         /* timers: ns, or jiffies for TIMER_JIFFIES */
+	int64_t randomize;      /* timers: up to this much added to each period */
+	const char *symbol;     /* kprobes: function; tracepoints: "system:name" or "name" */
+	int maxactive;          /* kretprobes */
+	int optional;           /* `?`: a point that cannot be armed is skipped, not an error */
 };
 
 #endif

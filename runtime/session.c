@@ -54,7 +54,9 @@ static void tap_run_probe(struct tap_ctx *c, const struct tap_probe *p)
 	c->error_near = NULL;
 	c->fatal = 0;
 	c->depth = 0;
+	c->probe = p;
 	p->handler(c);
+	tap_free_owned(c);
 	if (c->olen)
 		tap_output_flush(c);
 	if (c->error)

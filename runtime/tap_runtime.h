@@ -6,7 +6,16 @@
 #include "limits.h"
 #include "context.h"
 #include "probes.h"
+#include "map.h"
+#include "agg.h"
+#include "locks.h"
+#include "functions.h"
 #include "format.c"
 #include "context.c"
+#include "map.c"
+#include "agg.c"
+#include "hist.c"
+#include "autoprint.c"
+#include "string_fns.c"
 
 #endif

@@ -131,6 +131,19 @@ static pid_t spawn_waiting(const char *cmd, int *go_fd)
 		close(p[1]);
 		if (read(p[0], &c, 1) != 1)
 			_exit(1);
+		/* A plain command is exec'd directly so that target() is its own pid. */
+		if (!strpbrk(cmd, ";&|<>()`$*?[]{}~'\"\\\n#=")) {
+			char *words[64], *copy = strdup(cmd), *save = NULL;
+			int n = 0;
+			for (char *w = strtok_r(copy, " \t", &save); w && n < 63; w = strtok_r(NULL, " \t", &save))
+				words[n++] = w;
+			words[n] = NULL;
+			if (n) {
+				execvp(words[0], words);
+				fprintf(stderr, "tapio: cannot run %s: %s\n", words[0], strerror(errno));
+				_exit(127);
+			}
+		}
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}

@@ -268,6 +268,8 @@ static void print_stmt(FILE *out, const struct node *n, int depth)
 				fputs(", ", out);
 		}
 		fprintf(out, "] in %s", f->array);
+		if (f->sort_agg)
+			fprintf(out, " @%s", f->sort_agg);
 		if (f->sort_column == -1)
 			print_sort(out, f->sort_dir);
 		if (f->limit) {

@@ -78,6 +78,7 @@ struct foreach_info {
 	struct sym *array_sym;
 	int sort_column;       /* 0: none, 1..n: key n, -1: value */
 	int sort_dir;          /* +1 ascending, -1 descending */
+	char *sort_agg;        /* "sum" in `in a @sum-`: what a stats value sorts on */
 	struct node *limit;
 	struct node *body;
 };
@@ -97,6 +98,9 @@ struct sym {
 	struct node *init;      /* initializer (literal) */
 	struct loc loc;
 	int written, read;      /* for automatic printing at exit */
+	int hist;               /* statistics: 0 none, 1 @hist_log, 2 @hist_linear */
+	int64_t hist_start, hist_stop, hist_interval;
+	int agg_id;             /* statistics: index in the module's aggregation table */
 	int index;
 	struct sym *next;
 };

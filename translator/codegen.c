@@ -10,12 +10,24 @@
 #include <string.h>
 #include "codegen.h"
 #include "diag.h"
+#include "builtins.h"
 #include "elaborate.h"
 #include "parser.h"
 #include "probes.h"
 
+/* An enclosing foreach, for reading the data set in hand. */
+struct loop {
+	int id;
+	struct sym *array;
+	struct node *keys;
+	int keys_assigned;     /* the body changes a key variable: do not trust it */
+	struct loop *outer;
+};
+
 struct gen {
 	FILE *out;             /* the current function body (a memory stream) */
+	struct loop *loops;
+	int nloops;
 	int ntemps;            /* string temporaries in the current frame */
 	int nlabels;
 	const char *err_label; /* where an error jumps: a catch, or the function's end */
@@ -106,8 +118,161 @@ static void gen_args_fmt(struct gen *g, struct node *args)
 	emit(g, "}, %d", n);
 }
 
+/* The key tuple of a[k1, k2] as a compound literal, or NULL for scalar statistics. */
+static void gen_keys(struct gen *g, struct node *keys)
+{
+	if (!keys) {
+		emit(g, "NULL");
+		return;
+	}
+	emit(g, "(const union tap_key[]){ ");
+	for (struct node *k = keys; k; k = k->next) {
+		emit(g, k->type == T_STRING ? "{ .s = " : "{ .l = ");
+		gen_expr(g, k);
+		emit(g, k->next ? " }, " : " } ");
+	}
+	emit(g, "}");
+}
+
+static int is_stats(const struct sym *s)
+{
+	return s && s->type == T_STATS;
+}
+
+/* The statistics operand of <<< or an extractor: x or a[k]. */
+static void gen_agg_ref(struct gen *g, struct node *v)
+{
+	emit(g, "&tap_aggs, %d, ", v->sym->agg_id);
+	gen_keys(g, v->kind == N_INDEX ? v->a : NULL);
+}
+
+static const char *extractor_enum(const char *name)
+{
+	static const char *const names[][2] = {
+		{ "count", "TAP_X_COUNT" }, { "sum", "TAP_X_SUM" }, { "min", "TAP_X_MIN" },
+		{ "max", "TAP_X_MAX" }, { "avg", "TAP_X_AVG" }, { "variance", "TAP_X_VARIANCE" },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (name && !strcmp(name, names[i][0]))
+			return names[i][1];
+	return "TAP_X_COUNT";
+}
+
+static void gen_extract(struct gen *g, struct node *n)
+{
+	struct node *v = n->a;
+	if (!strncmp(n->str, "hist", 4)) {
+		/* Only printing uses a histogram: merge into the context's buffer, then print. */
+		emit(g, "({ tap_agg_get(");
+		gen_agg_ref(g, v);
+		emit(g, ", (struct tap_stat *)c->statbuf[0], (struct tap_stat *)c->statbuf[1]); "
+			"if (((struct tap_stat *)c->statbuf[0])->count == 0) tap_error(c, \"empty aggregate\", ");
+		emit_near(g, n);
+		emit(g, "); else tap_print_hist(c, &tap_agg_specs[%d], (struct tap_stat *)c->statbuf[0]); })",
+		     v->sym->agg_id);
+		return;
+	}
+	/* Inside `foreach ([k] in a)`, @count(a[k]) reads the merged data set in hand. */
+	for (struct loop *l = g->loops; l; l = l->outer) {
+		if (l->array != v->sym || v->kind != N_INDEX)
+			continue;
+		int match = 1;
+		struct node *k = v->a, *lk = l->keys;
+		for (; k && lk; k = k->next, lk = lk->next)
+			if (k->kind != N_VAR || k->sym != lk->sym)
+				match = 0;
+		if (match && !k && !lk && !l->keys_assigned) {
+			emit(g, "tap_stat_extract(c, &((struct tap_agg_merged *)it%d.cur)->st, %s, ", l->id,
+			     extractor_enum(n->str));
+			emit_near(g, n);
+			emit(g, ")");
+			return;
+		}
+	}
+	emit(g, "tap_agg_extract(c, ");
+	gen_agg_ref(g, v);
+	emit(g, ", %s, ", extractor_enum(n->str));
+	emit_near(g, n);
+	emit(g, ")");
+}
+
+static void gen_index_read(struct gen *g, struct node *n)
+{
+	if (n->type == T_STRING) {
+		n->tmp = new_temp(g);
+		emit(g, "((const char *)tap_strcpy(f->t%d, tap_map_get_str(&m_%s, ", n->tmp, n->sym->name);
+		gen_keys(g, n->a);
+		emit(g, ")))");
+	} else {
+		emit(g, "tap_map_get_long(&m_%s, ", n->sym->name);
+		gen_keys(g, n->a);
+		emit(g, ")");
+	}
+}
+
+/* a[k] op= v, a[k]++ and friends: the key is evaluated once. */
+static void gen_index_update(struct gen *g, struct node *n, struct node *lhs)
+{
+	const char *m = lhs->sym->name;
+	emit(g, "({ const union tap_key *k_ = ");
+	gen_keys(g, lhs->a);
+	emit(g, "; ");
+	if (n->kind == N_ASSIGN && n->type == T_STRING) {
+		n->tmp = new_temp(g);
+		if (n->op == CATEQ) {
+			emit(g, "tap_concat(f->t%d, tap_map_get_str(&m_%s, k_), ", n->tmp, m);
+			gen_expr(g, n->b);
+			emit(g, "); ");
+		} else {
+			emit(g, "tap_strcpy(f->t%d, ", n->tmp);
+			gen_expr(g, n->b);
+			emit(g, "); ");
+		}
+		emit(g, "tap_map_set_str(c, &m_%s, k_, f->t%d, ", m, n->tmp);
+		emit_near(g, n);
+		emit(g, "); (const char *)f->t%d; })", n->tmp);
+		return;
+	}
+	emit(g, "int64_t old_ = tap_map_get_long(&m_%s, k_); int64_t new_ = ", m);
+	if (n->kind == N_ASSIGN) {
+		switch (n->op) {
+		case '=':
+			gen_expr(g, n->b);
+			break;
+		case DIVEQ: case MODEQ:
+			emit(g, "%s(c, old_, ", n->op == DIVEQ ? "tap_div" : "tap_mod");
+			gen_expr(g, n->b);
+			emit(g, ", ");
+			emit_near(g, n);
+			emit(g, ")");
+			break;
+		case SHLEQ: case SHREQ:
+			emit(g, "%s(old_, ", n->op == SHLEQ ? "tap_shl" : "tap_shr");
+			gen_expr(g, n->b);
+			emit(g, ")");
+			break;
+		default: {
+			const char *op = op_text(n->op);
+			emit(g, "old_ %c (", op[0]);
+			gen_expr(g, n->b);
+			emit(g, ")");
+		}
+		}
+	} else {
+		emit(g, "old_ %s 1", n->op == INC ? "+" : "-");
+	}
+	emit(g, "; if (!c->error) tap_map_set_long(c, &m_%s, k_, new_, ", m);
+	emit_near(g, n);
+	emit(g, "); %s; })", n->kind == N_POSTINC ? "old_" : "new_");
+}
+
 static void gen_print_value(struct gen *g, struct node *a)
 {
+	if (a->kind == N_EXTRACT && !strncmp(a->str, "hist", 4)) {
+		gen_expr(g, a);
+		emit(g, "; ");
+		return;
+	}
 	emit(g, a->type == T_STRING ? "tap_print_str(c, " : "tap_print_long(c, ");
 	gen_expr(g, a);
 	emit(g, "); ");
@@ -179,6 +344,24 @@ static void gen_call(struct gen *g, struct node *n)
 		gen_builtin(g, n, id);
 		return;
 	}
+	if (!n->fn) {
+		const struct cbuiltin *cb = n->ext;
+		emit(g, "(c->near = ");
+		emit_near(g, n);
+		emit(g, ", ");
+		if (cb->ret == T_STRING) {
+			n->tmp = new_temp(g);
+			emit(g, "((const char *)%s(c, f->t%d", cb->cname, n->tmp);
+		} else {
+			emit(g, "%s(c", cb->cname);
+		}
+		for (struct node *a = n->a; a; a = a->next) {
+			emit(g, ", ");
+			gen_expr(g, a);
+		}
+		emit(g, cb->ret == T_STRING ? ")))" : "))");
+		return;
+	}
 	struct func *f = n->fn;
 	if (f->ret == T_STRING) {
 		n->tmp = new_temp(g);
@@ -199,6 +382,10 @@ static void gen_call(struct gen *g, struct node *n)
 static void gen_assign(struct gen *g, struct node *n)
 {
 	struct node *lhs = n->a;
+	if (lhs->kind == N_INDEX) {
+		gen_index_update(g, n, lhs);
+		return;
+	}
 	if (lhs->kind != N_VAR) {
 		unsupported(lhs, "assignment to this kind of expression");
 		return;
@@ -324,6 +511,10 @@ static void gen_expr(struct gen *g, struct node *n)
 		break;
 	case N_PREINC:
 	case N_POSTINC:
+		if (n->a->kind == N_INDEX) {
+			gen_index_update(g, n, n->a);
+			break;
+		}
 		if (n->a->kind != N_VAR) {
 			unsupported(n->a, "increment of this kind of expression");
 			break;
@@ -346,12 +537,30 @@ static void gen_expr(struct gen *g, struct node *n)
 		emit(g, ")");
 		break;
 	case N_INDEX:
+		gen_index_read(g, n);
+		break;
 	case N_IN:
-		unsupported(n, "arrays");
+		if (is_stats(n->sym)) {
+			emit(g, "((int64_t)tap_agg_exists(c, &tap_aggs, %d, ", n->sym->agg_id);
+			gen_keys(g, n->a);
+			emit(g, "))");
+		} else {
+			emit(g, "((int64_t)tap_map_exists(&m_%s, ", n->sym->name);
+			gen_keys(g, n->a);
+			emit(g, "))");
+		}
 		break;
 	case N_STATS_OP:
+		emit(g, "tap_agg_add(c, ");
+		gen_agg_ref(g, n->a);
+		emit(g, ", ");
+		gen_expr(g, n->b);
+		emit(g, ", ");
+		emit_near(g, n);
+		emit(g, ")");
+		break;
 	case N_EXTRACT:
-		unsupported(n, "statistics");
+		gen_extract(g, n);
 		break;
 	default:
 		unsupported(n, "this expression");
@@ -423,6 +632,121 @@ static void gen_try(struct gen *g, struct node *n, int depth)
 	indent(g, depth + 1);
 	emit(g, "c->error = NULL;\n");
 	gen_stmt(g, n->b, depth + 1);
+	indent(g, depth);
+	emit(g, "}\n");
+}
+
+static void gen_delete(struct gen *g, struct node *v, int depth)
+{
+	struct sym *s = v->sym;
+	indent(g, depth);
+	if (v->kind == N_INDEX) {
+		if (is_stats(s))
+			emit(g, "tap_agg_delete(&tap_aggs, %d, ", s->agg_id);
+		else
+			emit(g, "tap_map_delete(&m_%s, ", s->name);
+		gen_keys(g, v->a);
+		emit(g, ");\n");
+	} else if (is_stats(s)) {
+		emit(g, "tap_agg_clear(&tap_aggs, %d);\n", s->agg_id);
+	} else if (s->is_array) {
+		emit(g, "tap_map_clear(&m_%s);\n", s->name);
+	} else if (s->type == T_STRING) {
+		emit_var(g, s);
+		emit(g, "[0] = '\\0';\n");
+	} else {
+		emit_var(g, s);
+		emit(g, " = 0;\n");
+	}
+	gen_check(g, depth);
+}
+
+/* Does the statement assign to one of these variables? */
+static int assigns_any(const struct node *n, const struct node *vars)
+{
+	for (; n; n = n->next) {
+		if ((n->kind == N_ASSIGN || n->kind == N_PREINC || n->kind == N_POSTINC) && n->a->kind == N_VAR)
+			for (const struct node *v = vars; v; v = v->next)
+				if (n->a->sym == v->sym)
+					return 1;
+		if (n->kind == N_FOREACH) {
+			const struct foreach_info *f = n->ext;
+			for (const struct node *k = f->keys; k; k = k->next)
+				for (const struct node *v = vars; v; v = v->next)
+					if (k->sym == v->sym)
+						return 1;
+			if (assigns_any(f->body, vars) || assigns_any(f->limit, vars))
+				return 1;
+		}
+		if (assigns_any(n->a, vars) || assigns_any(n->b, vars) || assigns_any(n->c, vars) ||
+		    assigns_any(n->d, vars))
+			return 1;
+	}
+	return 0;
+}
+
+static void gen_foreach(struct gen *g, struct node *n, int depth)
+{
+	struct foreach_info *fe = n->ext;
+	struct sym *a = fe->array_sym;
+	int id = g->nloops++;
+	int stats = is_stats(a);
+	gen_action(g, n, depth);
+	indent(g, depth);
+	emit(g, "{\n");
+	indent(g, depth + 1);
+	emit(g, "struct tap_iter it%d;\n", id);
+	indent(g, depth + 1);
+	emit(g, "int64_t limit%d = ", id);
+	if (fe->limit)
+		gen_expr(g, fe->limit);
+	else
+		emit(g, "-1");
+	emit(g, ";\n");
+	gen_check(g, depth + 1);
+	indent(g, depth + 1);
+	int column = fe->sort_column > 0 ? fe->sort_column : fe->sort_column < 0 ? -1 : 0;
+	if (stats)
+		emit(g, "if (tap_agg_iter_begin(c, &tap_aggs, %d, &it%d, %d, %s, %d, limit%d) == 0) {\n",
+		     a->agg_id, id, column, extractor_enum(fe->sort_agg), fe->sort_dir ? fe->sort_dir : 1, id);
+	else
+		emit(g, "if (tap_map_iter_begin(c, &m_%s, &it%d, %d, %d, limit%d) == 0) {\n", a->name, id,
+		     column, fe->sort_dir ? fe->sort_dir : 1, id);
+	indent(g, depth + 2);
+	emit(g, "while (tap_iter_next(&it%d)) {\n", id);
+	const char *keys = stats ? "((struct tap_agg_merged *)it%d.cur)->key" : "((struct tap_map_ent *)it%d.cur)->key";
+	int i = 0;
+	for (struct node *k = fe->keys; k; k = k->next, i++) {
+		indent(g, depth + 3);
+		if (k->sym->type == T_STRING) {
+			emit(g, "tap_strcpy(f->l_%s, ", k->sym->name);
+			emit(g, keys, id);
+			emit(g, "[%d].s);\n", i);
+		} else {
+			emit(g, "f->l_%s = ", k->sym->name);
+			emit(g, keys, id);
+			emit(g, "[%d].l;\n", i);
+		}
+	}
+	if (fe->value && !stats) {
+		indent(g, depth + 3);
+		if (fe->value->sym->type == T_STRING)
+			emit(g, "{ const char *v_ = ((struct tap_map_ent *)it%d.cur)->sval; tap_strcpy(f->l_%s, v_ ? v_ : \"\"); }\n",
+			     id, fe->value->sym->name);
+		else
+			emit(g, "f->l_%s = ((struct tap_map_ent *)it%d.cur)->lval;\n", fe->value->sym->name, id);
+	}
+	struct loop l = { id, a, fe->keys, assigns_any(fe->body, fe->keys), g->loops };
+	g->loops = &l;
+	gen_stmt(g, fe->body, depth + 3);
+	g->loops = l.outer;
+	indent(g, depth + 2);
+	emit(g, "}\n");
+	indent(g, depth + 1);
+	emit(g, "}\n");
+	indent(g, depth + 1);
+	emit(g, "tap_iter_end(c, &it%d);\n", id);
+	gen_check(g, depth + 1);
 	indent(g, depth);
 	emit(g, "}\n");
 }
@@ -545,24 +869,13 @@ static void gen_stmt(struct gen *g, struct node *n, int depth)
 		return;
 	case N_DELETE:
 		gen_action(g, n, depth);
-		if (n->a->kind != N_VAR || n->a->sym->is_array || n->a->sym->type == T_STATS) {
-			unsupported(n, "delete of arrays and statistics");
-			return;
-		}
-		indent(g, depth);
-		if (n->a->sym->type == T_STRING) {
-			emit_var(g, n->a->sym);
-			emit(g, "[0] = '\\0';\n");
-		} else {
-			emit_var(g, n->a->sym);
-			emit(g, " = 0;\n");
-		}
+		gen_delete(g, n->a, depth);
 		return;
 	case N_TRY:
 		gen_try(g, n, depth);
 		return;
 	case N_FOREACH:
-		unsupported(n, "foreach");
+		gen_foreach(g, n, depth);
 		return;
 	default:
 		unsupported(n, "this statement");
@@ -671,11 +984,29 @@ static void emit_probe(FILE *out, struct probe *p)
 	free(name);
 }
 
-static void emit_globals(FILE *out, const struct script *s)
+static void emit_ktypes(FILE *out, const struct sym *g)
 {
-	for (const struct sym *g = s->globals; g; g = g->next) {
-		if (g->is_array || g->type == T_STATS) {
-			diag_error(g->loc, "global arrays and statistics are not supported yet");
+	fprintf(out, "{ ");
+	for (int i = 0; i < g->nkeys && i < 9; i++)
+		fprintf(out, "%s%s", i ? ", " : "", g->keys[i] == T_STRING ? "TAP_T_STR" : "TAP_T_LONG");
+	fprintf(out, " }");
+}
+
+static void emit_globals(FILE *out, struct script *s)
+{
+	int naggs = 0;
+	for (struct sym *g = s->globals; g; g = g->next) {
+		if (g->type == T_STATS) {
+			g->agg_id = naggs++;
+			continue;
+		}
+		if (g->is_array) {
+			fprintf(out, "static struct tap_map m_%s = { .name = \"%s\", .nkeys = %d, .ktypes = ",
+				g->name, g->name, g->nkeys);
+			emit_ktypes(out, g);
+			fprintf(out, ", .vtype = %s, .max_entries = %s, .wrap = %d };\n",
+				g->type == T_STRING ? "TAP_T_STR" : "TAP_T_LONG",
+				g->size ? xasprintf("%lld", (long long)g->size) : "MAXMAPENTRIES", g->wrap);
 			continue;
 		}
 		if (g->type == T_STRING) {
@@ -691,7 +1022,35 @@ static void emit_globals(FILE *out, const struct script *s)
 		}
 		fprintf(out, ";\n");
 	}
-	fprintf(out, "\n");
+	/* The dictionary of aggregations: what each data set's id means. */
+	fprintf(out, "\n#define TAP_NAGGS %d\nstatic struct tap_agg_spec tap_agg_specs[TAP_NAGGS + 1] = {\n", naggs);
+	for (struct sym *g = s->globals; g; g = g->next) {
+		if (g->type != T_STATS)
+			continue;
+		fprintf(out, "\t{ \"%s\", %d, ", g->name, g->is_array ? g->nkeys : 0);
+		emit_ktypes(out, g->is_array ? g : &(struct sym){ .nkeys = 0 });
+		fprintf(out, ", %s, %lldLL, %lldLL, %lldLL, 0, %s },\n",
+			g->hist == 1 ? "TAP_HIST_LOG" : g->hist == 2 ? "TAP_HIST_LINEAR" : "TAP_HIST_NONE",
+			(long long)g->hist_start, (long long)g->hist_stop, (long long)g->hist_interval,
+			g->size ? xasprintf("%lld", (long long)g->size) : "MAXMAPENTRIES");
+	}
+	fprintf(out, "};\nstatic struct tap_aggs tap_aggs;\n\n");
+
+	fprintf(out, "static int tap_globals_init(int ncpus)\n{\n");
+	for (struct sym *g = s->globals; g; g = g->next)
+		if (g->is_array && g->type != T_STATS)
+			fprintf(out, "\tif (tap_map_init(&m_%s))\n\t\treturn -1;\n", g->name);
+	fprintf(out, "\tfor (int i = 0; i < TAP_NAGGS; i++) {\n"
+		     "\t\tstruct tap_agg_spec *sp = &tap_agg_specs[i];\n"
+		     "\t\tif (sp->hist == TAP_HIST_LOG)\n\t\t\tsp->nbuckets = TAP_HIST_LOG_BUCKETS;\n"
+		     "\t\telse if (sp->hist == TAP_HIST_LINEAR)\n"
+		     "\t\t\tsp->nbuckets = tap_hist_linear_buckets(sp->start, sp->stop, sp->interval);\n\t}\n"
+		     "\treturn tap_aggs_init(&tap_aggs, tap_agg_specs, TAP_NAGGS, ncpus, (size_t)TAP_AGG_POOL_MB << 20);\n}\n\n");
+	fprintf(out, "static void tap_globals_free(void)\n{\n");
+	for (struct sym *g = s->globals; g; g = g->next)
+		if (g->is_array && g->type != T_STATS)
+			fprintf(out, "\ttap_map_destroy(&m_%s);\n", g->name);
+	fprintf(out, "\ttap_aggs_destroy(&tap_aggs);\n}\n\n");
 }
 
 /* SystemTap prints globals that are written but never read when the script ends. */
@@ -699,9 +1058,13 @@ static void emit_autoprint(FILE *out, const struct script *s)
 {
 	fprintf(out, "static void tap_autoprint(struct tap_ctx *c)\n{\n");
 	for (const struct sym *g = s->globals; g; g = g->next) {
-		if (!g->written || g->read || g->is_array || g->type == T_STATS)
+		if (!g->written || g->read)
 			continue;
-		if (g->type == T_STRING)
+		if (g->type == T_STATS)
+			fprintf(out, "\ttap_autoprint_agg(c, &tap_aggs, %d);\n", g->agg_id);
+		else if (g->is_array)
+			fprintf(out, "\ttap_autoprint_map(c, &m_%s);\n", g->name);
+		else if (g->type == T_STRING)
 			fprintf(out, "\ttap_printf(c, \"%s=\\\"%%s\\\"\\n\", (const struct tap_fmt_arg[]){ { 1, 0, g_%s } }, 1);\n",
 				g->name, g->name);
 		else
@@ -709,6 +1072,96 @@ static void emit_autoprint(FILE *out, const struct script *s)
 				g->name, g->name);
 	}
 	fprintf(out, "\t(void)c;\n}\n\n");
+}
+
+/* ---- locks: which globals each probe reads or writes, functions included ---- */
+
+enum { USE_NONE, USE_READ, USE_WRITE };
+
+static void note_use(int *uses, const struct sym *s, int mode)
+{
+	if (!s || s->scope != S_GLOBAL || s->type == T_STATS)
+		return; /* statistics need no lock: each CPU writes only its own buffer */
+	if (uses[s->index] < mode)
+		uses[s->index] = mode;
+}
+
+static void collect_uses(const struct node *n, int *uses, char *seen_funcs);
+
+static void collect_one(const struct node *n, int *uses, char *seen_funcs)
+{
+	switch (n->kind) {
+	case N_VAR:
+	case N_INDEX:
+	case N_IN:
+		note_use(uses, n->sym, USE_READ);
+		break;
+	case N_ASSIGN:
+	case N_PREINC:
+	case N_POSTINC:
+		note_use(uses, n->a->sym, USE_WRITE);
+		break;
+	case N_DELETE:
+		note_use(uses, n->a->sym, USE_WRITE);
+		break;
+	case N_FOREACH: {
+		const struct foreach_info *f = n->ext;
+		note_use(uses, f->array_sym, USE_READ);
+		collect_uses(f->limit, uses, seen_funcs);
+		collect_uses(f->body, uses, seen_funcs);
+		break;
+	}
+	case N_CALL:
+		if (n->fn && !seen_funcs[n->fn->index]) {
+			seen_funcs[n->fn->index] = 1;
+			collect_uses(n->fn->body, uses, seen_funcs);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void collect_uses(const struct node *n, int *uses, char *seen_funcs)
+{
+	for (; n; n = n->next) {
+		collect_one(n, uses, seen_funcs);
+		collect_uses(n->a, uses, seen_funcs);
+		collect_uses(n->b, uses, seen_funcs);
+		collect_uses(n->c, uses, seen_funcs);
+		collect_uses(n->d, uses, seen_funcs);
+	}
+}
+
+/* probe_N_lock/unlock take the locks in the order the globals are declared. */
+static void emit_probe_locks(FILE *out, const struct script *s, struct probe *p, int nglobals, int nfuncs)
+{
+	int *uses = xcalloc(nglobals + 1, sizeof *uses);
+	char *seen = xcalloc(nfuncs + 1, 1);
+	const struct sym **order = xcalloc(nglobals + 1, sizeof *order);
+	int n = 0;
+	collect_uses(p->cond, uses, seen);
+	collect_uses(p->body, uses, seen);
+	for (const struct sym *g = s->globals; g; g = g->next)
+		if (uses[g->index])
+			order[n++] = g;
+#define MODE(i) (uses[order[i]->index] == USE_WRITE ? "write" : "read")
+	fprintf(out, "static int probe_%d_lock(void)\n{\n", p->index);
+	for (int i = 0; i < n; i++)
+		fprintf(out, "\tif (!tap_%s_lock(&lk_%s))\n\t\tgoto fail%d;\n", MODE(i), order[i]->name, i);
+	fprintf(out, "\treturn 1;\n");
+	/* Lock i was busy: release locks i-1 down to 0. */
+	for (int i = n - 1; i > 0; i--)
+		fprintf(out, "fail%d:\n\ttap_%s_unlock(&lk_%s);\n", i, MODE(i - 1), order[i - 1]->name);
+	fprintf(out, "fail0: __attribute__((unused));\n\treturn 0;\n}\n\n");
+	fprintf(out, "static void probe_%d_unlock(void)\n{\n", p->index);
+	for (int i = n - 1; i >= 0; i--)
+		fprintf(out, "\ttap_%s_unlock(&lk_%s);\n", MODE(i), order[i]->name);
+	fprintf(out, "}\n\n");
+#undef MODE
+	free(order);
+	free(uses);
+	free(seen);
 }
 
 int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
@@ -744,8 +1197,18 @@ int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
 		}
 		emit_func(out, f);
 	}
-	for (struct probe *p = s->probes; p; p = p->next)
+	int nglobals = 0, nfuncs = 0;
+	for (struct sym *g = s->globals; g; g = g->next) {
+		g->index = nglobals++;
+		if (g->type != T_STATS)
+			fprintf(out, "TAP_LOCK_INIT(lk_%s);\n", g->name);
+	}
+	for (struct func *f = s->funcs; f; f = f->next)
+		f->index = nfuncs++;
+	for (struct probe *p = s->probes; p; p = p->next) {
 		emit_probe(out, p);
+		emit_probe_locks(out, s, p, nglobals, nfuncs);
+	}
 
 	fprintf(out, "union tap_frame {\n\tchar none;\n");
 	for (struct func *f = s->funcs; f; f = f->next)
@@ -760,12 +1223,18 @@ int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
 	fprintf(out, "static const struct tap_probe tap_probes[] = {\n");
 	int nsites = 0;
 	for (struct site *st = sites; st; st = st->next, nsites++) {
-		fprintf(out, "\t{ probe_%d, %s, %ldL, ", st->probe->index, st->kind, st->priority);
+		fprintf(out, "\t{ .handler = probe_%d, .kind = %s, .priority = %ldL, .pp = ", st->probe->index,
+			st->kind, st->priority);
 		emit_cstring(out, st->pp);
+		fprintf(out, ",\n\t  .lock = probe_%d_lock, .unlock = probe_%d_unlock, .period = %lldLL, "
+			     ".randomize = %lldLL, .maxactive = %d, .optional = %d, .symbol = ",
+			st->probe->index, st->probe->index, (long long)st->period, (long long)st->randomize,
+			st->maxactive, st->optional);
+		emit_cstring(out, st->symbol ? st->symbol : "");
 		fprintf(out, " },\n");
 	}
 	if (!nsites)
-		fprintf(out, "\t{ NULL, TAP_PROBE_NEVER, 0, \"\" },\n");
+		fprintf(out, "\t{ .handler = NULL, .kind = TAP_PROBE_NEVER, .pp = \"\" },\n");
 	fprintf(out, "};\n#define TAP_NPROBES %d\n\n", nsites);
 	fprintf(out, "#include \"tap_glue.c\"\n");
 	return diag_errors() - before;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "diag.h"
 #include "elaborate.h"
+#include "builtins.h"
 #include "format.h"
 #include "parser.h"
 
@@ -97,6 +98,50 @@ static struct sym *resolve_var(struct node *n, struct scope *sc, int create)
 }
 
 static enum type infer(struct node *n, struct scope *sc, enum type want);
+
+/* A statistics variable has one histogram shape, taken from @hist_log/@hist_linear. */
+static void note_histogram(struct node *n, struct sym *s)
+{
+	int kind = !strcmp(n->str, "hist_log") ? 1 : 2;
+	int64_t p[3] = { 0, 0, 0 };
+	int nargs = list_length(n->a) - 1, i = 0;
+	if (kind == 1 && nargs != 0) {
+		err(n->loc, "@hist_log takes one argument%s%s", "", "");
+		return;
+	}
+	if (kind == 2) {
+		if (nargs != 3) {
+			err(n->loc, "@hist_linear takes a statistic and three numbers: start, stop, interval%s%s", "", "");
+			return;
+		}
+		for (struct node *a = n->a->next; a; a = a->next, i++) {
+			if (a->kind != N_NUM) {
+				err(a->loc, "histogram parameters must be literal numbers%s%s", "", "");
+				return;
+			}
+			p[i] = a->num;
+		}
+		if (p[2] <= 0 || p[1] <= p[0]) {
+			err(n->loc, "@hist_linear needs start < stop and a positive interval%s%s", "", "");
+			return;
+		}
+		if ((p[1] - p[0]) / p[2] > 128) {
+			err(n->loc, "@hist_linear has too many buckets (at most 128)%s%s", "", "");
+			return;
+		}
+	}
+	if (!s)
+		return;
+	if (s->hist && (s->hist != kind || s->hist_start != p[0] || s->hist_stop != p[1] ||
+			s->hist_interval != p[2])) {
+		err(n->loc, "'%s' is used with two different histograms%s", s->name, "");
+		return;
+	}
+	s->hist = kind;
+	s->hist_start = p[0];
+	s->hist_stop = p[1];
+	s->hist_interval = p[2];
+}
 
 static void infer_list(struct node *n, struct scope *sc)
 {
@@ -195,6 +240,8 @@ static enum type infer_print_args(struct node *n, struct scope *sc, enum builtin
 			enum type t = infer(a, sc, T_UNKNOWN);
 			if (t == T_STATS)
 				err(a->loc, "cannot print statistics directly; use an extractor like @count%s%s", "", "");
+			else if (t == T_VOID && !(a->kind == N_EXTRACT && !strncmp(a->str, "hist", 4)))
+				err(a->loc, "this expression has no value to print%s%s", "", "");
 		}
 	}
 	return id == B_SPRINTF ? T_STRING : T_VOID;
@@ -228,8 +275,25 @@ static enum type infer_call(struct node *n, struct scope *sc)
 	if (!n->fn)
 		n->fn = find_func(n->str, nargs);
 	struct func *f = n->fn;
+	const struct cbuiltin *cb = f ? NULL : cbuiltin_find(n->str, nargs);
+	if (cb) {
+		n->ext = (void *)cb;
+		int i = 0;
+		for (struct node *a = n->a; a; a = a->next, i++) {
+			enum type t = infer(a, sc, cb->args[i]);
+			if (t != T_UNKNOWN && t != cb->args[i])
+				err(a->loc, "type mismatch (%s vs. %s)", type_name(t), type_name(cb->args[i]));
+		}
+		return cb->ret;
+	}
 	if (!f) {
 		struct func *any = find_func_any(n->str);
+		if (!any && cbuiltin_exists(n->str)) {
+			err(n->loc, "function '%s' called with the wrong number of arguments (%s)", n->str,
+			    xasprintf("%d", nargs));
+			infer_list(n->a, sc);
+			return T_UNKNOWN;
+		}
 		if (any)
 			err(n->loc, "function '%s' called with the wrong number of arguments (%s)", n->str,
 			    xasprintf("%d", nargs));
@@ -284,7 +348,9 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 		n->sym = a;
 		if (a) {
 			infer_keys(a, n->a, sc, n->loc);
-			if (want != T_UNKNOWN && want != T_STATS)
+			if (a->type == T_STATS)
+				err(n->loc, "statistics array '%s' must be read with an extractor such as @count%s", n->str, "");
+			else if (want != T_UNKNOWN && want != T_STATS)
 				set_type(&a->type, want, n->loc);
 			t = a->type;
 		}
@@ -330,6 +396,10 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 			if (infer(a, sc, T_LONG) != T_LONG)
 				err(a->loc, "histogram parameters must be long%s%s", "", "");
 		t = !strncmp(n->str, "hist", 4) ? T_VOID : T_LONG;
+		if (t == T_VOID)
+			note_histogram(n, v->sym);
+		else if (v->next)
+			err(n->loc, "@%s takes one argument%s", n->str, "");
 		break;
 	}
 	case N_STATS_OP: {
@@ -591,7 +661,10 @@ static void check_stmt(struct node *n, struct scope *sc)
 			if (!s)
 				err(n->a->loc, "unresolved variable '%s' in delete%s", n->a->str, "");
 		} else if (n->a->kind == N_INDEX) {
-			infer(n->a, sc, T_UNKNOWN);
+			struct sym *a = array_sym(n->a, n->a->str, sc);
+			n->a->sym = a;
+			if (a)
+				infer_keys(a, n->a->a, sc, n->a->loc);
 		} else {
 			err(n->a->loc, "delete needs a variable or an array element%s%s", "", "");
 		}

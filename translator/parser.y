@@ -303,7 +303,7 @@ stmt
 	| FOR '(' opt_expr ';' opt_expr ';' opt_expr ')' stmt {
 		$$ = kw_node(N_FOR, @1, "for"); $$->a = $3; $$->b = $5; $$->c = $7; $$->d = $9;
 	  }
-	| FOREACH '(' { fe = xcalloc(1, sizeof *fe); } foreach_head IN IDENT opt_sort opt_limit ')' stmt {
+	| FOREACH '(' { fe = xcalloc(1, sizeof *fe); } foreach_head IN IDENT opt_sort opt_agg_sort opt_limit ')' stmt {
 		$$ = kw_node(N_FOREACH, @1, "foreach");
 		fe->array = $6;
 		int col = 1;
@@ -313,8 +313,8 @@ stmt
 			if (fe->sort_column) diag_error(L(@6), "multiple sort directives");
 			fe->sort_column = -1; fe->sort_dir = $7;
 		}
-		fe->limit = $8;
-		fe->body = $10;
+		fe->limit = $9;
+		fe->body = $11;
 		$$->ext = fe;
 	  }
 	| TRY block CATCH block { $$ = kw_node(N_TRY, @1, "try"); $$->a = $2; $$->b = $4; }
@@ -349,6 +349,17 @@ opt_sort
 	: %empty { $$ = 0; }
 	| '+' { $$ = 1; }
 	| '-' { $$ = -1; }
+	;
+
+opt_agg_sort
+	: %empty
+	| AT_IDENT opt_sort {
+		fe->sort_agg = $1;
+		if ($2) {
+			if (fe->sort_column) diag_error(L(@1), "multiple sort directives");
+			fe->sort_column = -1; fe->sort_dir = $2;
+		}
+	  }
 	;
 
 opt_limit

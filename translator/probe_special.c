@@ -26,13 +26,7 @@ int probe_special_match(struct probe *p, struct probe_point *pp, struct site ***
 			}
 			priority = (long)c->arg->num;
 		}
-		struct site *s = xcalloc(1, sizeof *s);
-		s->probe = p;
-		s->kind = families[i].kind;
-		s->priority = priority;
-		s->pp = probe_point_text(pp);
-		**tail = s;
-		*tail = &s->next;
+		site_add(p, pp, families[i].kind, tail)->priority = priority;
 		return 1;
 	}
 	return 0;

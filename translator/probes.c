@@ -17,6 +17,18 @@ char *probe_point_text(const struct probe_point *pp)
 	return s;
 }
 
+struct site *site_add(struct probe *p, struct probe_point *pp, const char *kind, struct site ***tail)
+{
+	struct site *s = xcalloc(1, sizeof *s);
+	s->probe = p;
+	s->kind = kind;
+	s->pp = probe_point_text(pp);
+	s->optional = pp->optional;
+	**tail = s;
+	*tail = &s->next;
+	return s;
+}
+
 struct site *probes_resolve(struct script *s)
 {
 	struct site *sites = NULL, **tail = &sites;
@@ -26,7 +38,8 @@ struct site *probes_resolve(struct script *s)
 			continue;
 		}
 		for (struct probe_point *pp = p->points; pp; pp = pp->next) {
-			if (probe_special_match(p, pp, &tail))
+			if (probe_special_match(p, pp, &tail) || probe_timer_match(p, pp, &tail) ||
+			    probe_kprobe_match(p, pp, &tail))
 				continue;
 			if (!pp->optional)
 				diag_error(pp->loc, "probe point '%s' does not match any known probe",

@@ -10,6 +10,11 @@ struct site {
 	const char *kind;       /* the runtime's enum tap_probe_kind name */
 	long priority;
 	char *pp;               /* canonical probe point text, for pp() */
+	int64_t period;         /* timers */
+	int64_t randomize;
+	const char *symbol;     /* kprobes, tracepoints */
+	int maxactive;
+	int optional;
 	struct site *next;
 };
 
@@ -21,5 +26,10 @@ char *probe_point_text(const struct probe_point *pp);
 
 /* Families: each returns 1 if it recognized the point (adding sites), 0 if not. */
 int probe_special_match(struct probe *p, struct probe_point *pp, struct site ***tail);
+int probe_timer_match(struct probe *p, struct probe_point *pp, struct site ***tail);
+int probe_kprobe_match(struct probe *p, struct probe_point *pp, struct site ***tail);
+
+/* A new site for p at pp, appended through *tail. */
+struct site *site_add(struct probe *p, struct probe_point *pp, const char *kind, struct site ***tail);
 
 #endif

@@ -106,6 +106,38 @@ void tap_request_exit(void)
 	WRITE_ONCE(exit_requested, 1);
 }
 
+/* ---- platform services for the portable runtime ---- */
+
+/* While the module loads we may sleep and use vmalloc for big tables; probes may not. */
+static int tap_loading = 1;
+
+void *tap_alloc(size_t size)
+{
+	if (tap_loading)
+		return kvmalloc(size, GFP_KERNEL);
+	return kmalloc(size, GFP_ATOMIC | __GFP_NOWARN);
+}
+
+void tap_free(void *p)
+{
+	kvfree(p);
+}
+
+int tap_cpu_id(void)
+{
+	return smp_processor_id();
+}
+
+void tap_wmb(void)
+{
+	smp_wmb();
+}
+
+void tap_rmb(void)
+{
+	smp_rmb();
+}
+
 /* ---- contexts ---- */
 
 /* begin/end/error probes run one at a time from the session work item. */
@@ -132,17 +164,47 @@ static void ctx_free(struct tap_ctx *c)
 	}
 }
 
+#include "context_fns.c"
+#include "probe_entry.c"
+#include "probe_timer.c"
+#include "probe_kprobe.c"
+
 /* ---- session work: begin on "start", end on "stop" ---- */
 
 static struct workqueue_struct *session_wq;
+static int events_registered;
+
+/* Event probes are armed after the begin probes and disarmed before the end probes,
+   so begin and end never race with them. */
+static void events_unregister(void)
+{
+	if (!events_registered)
+		return;
+	atomic_set(&events_armed, 0);
+	kprobes_unregister();
+	timers_unregister();
+	events_registered = 0;
+}
 
 static void begin_work_fn(struct work_struct *w)
 {
 	tap_session_begin(proc_ctx);
+	if (tap_get_state() != TAP_RUNNING)
+		return;
+	events_registered = 1;
+	if (timers_register() || kprobes_register()) {
+		events_unregister();
+		tap_set_state(TAP_ERRORED);
+		tap_errors++;
+		tap_request_exit();
+		return;
+	}
+	atomic_set(&events_armed, 1);
 }
 
 static void end_work_fn(struct work_struct *w)
 {
+	events_unregister();
 	tap_session_end(proc_ctx);
 	WRITE_ONCE(session_done, 1);
 	wake_up_interruptible(&ring_readq);
@@ -254,8 +316,16 @@ static const struct proc_ops data_ops = {
 
 static struct proc_dir_entry *proc_dir;
 
+static int globals_ready;
+
 static void tap_cleanup(void)
 {
+	if (session_wq)
+		flush_workqueue(session_wq);
+	events_unregister();
+	free_cpu_contexts();
+	if (globals_ready)
+		tap_globals_free();
 	if (proc_dir)
 		proc_remove(proc_dir);
 	if (session_wq)
@@ -274,8 +344,14 @@ static int __init tap_init(void)
 	proc_ctx = ctx_alloc();
 	session_wq = alloc_ordered_workqueue("tapc_%s", 0, KBUILD_MODNAME);
 	timer_setup(&wake_timer, wake_timer_fn, 0);
-	if (!ring || !proc_ctx || !session_wq)
+	if (!ring || !proc_ctx || !session_wq || alloc_cpu_contexts())
 		goto fail;
+	if (tap_globals_init(nr_cpu_ids)) {
+		tap_globals_free();
+		goto fail;
+	}
+	globals_ready = 1;
+	tap_loading = 0;
 	proc_ctx->can_wait = 1;
 	proc_dir = proc_mkdir("tapc-" KBUILD_MODNAME, NULL);
 	if (!proc_dir)

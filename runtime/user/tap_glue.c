@@ -4,8 +4,35 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "session.c"
+#include "context_fns.c"
 
 static volatile sig_atomic_t exit_requested;
+
+void *tap_alloc(size_t size)
+{
+	return malloc(size);
+}
+
+void tap_free(void *p)
+{
+	free(p);
+}
+
+/* One thread stands for one CPU. */
+int tap_cpu_id(void)
+{
+	return 0;
+}
+
+void tap_wmb(void)
+{
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+void tap_rmb(void)
+{
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+}
 
 static void write_all(int fd, const char *p, size_t n)
 {
@@ -49,6 +76,10 @@ int main(int argc, char **argv)
 	if (!ctx.frames)
 		return 1;
 	ctx.can_wait = 1;
+	if (tap_globals_init(1)) {
+		fputs("ERROR: cannot allocate the script's globals\n", stderr);
+		return 1;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGALRM, on_signal);
@@ -58,6 +89,7 @@ int main(int argc, char **argv)
 	while (!exit_requested)
 		pause();
 	tap_session_end(&ctx);
+	tap_globals_free();
 	free(ctx.frames);
 	return tap_errors ? 1 : 0;
 }

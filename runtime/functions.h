@@ -1,0 +1,69 @@
+/* Functions scripts call by name (translator/builtins.c lists them). String results are
+   written to `out` (MAXSTRINGLEN bytes) and returned. The platform-specific ones live in
+   kernel/context_fns.c and user/context_fns.c; the portable ones in string_fns.c. */
+#ifndef TAP_FUNCTIONS_H
+#define TAP_FUNCTIONS_H
+
+#include "context.h"
+
+int64_t tap_fn_pid(struct tap_ctx *c);
+int64_t tap_fn_tid(struct tap_ctx *c);
+int64_t tap_fn_ppid(struct tap_ctx *c);
+int64_t tap_fn_uid(struct tap_ctx *c);
+int64_t tap_fn_gid(struct tap_ctx *c);
+int64_t tap_fn_euid(struct tap_ctx *c);
+int64_t tap_fn_egid(struct tap_ctx *c);
+int64_t tap_fn_cpu(struct tap_ctx *c);
+int64_t tap_fn_target(struct tap_ctx *c);
+const char *tap_fn_execname(struct tap_ctx *c, char *out);
+const char *tap_fn_pexecname(struct tap_ctx *c, char *out);
+const char *tap_fn_pp(struct tap_ctx *c, char *out);
+const char *tap_fn_probefunc(struct tap_ctx *c, char *out);
+int64_t tap_fn_returnval(struct tap_ctx *c);
+int64_t tap_fn_is_return(struct tap_ctx *c);
+int64_t tap_fn_gettimeofday_s(struct tap_ctx *c);
+int64_t tap_fn_gettimeofday_ms(struct tap_ctx *c);
+int64_t tap_fn_gettimeofday_us(struct tap_ctx *c);
+int64_t tap_fn_gettimeofday_ns(struct tap_ctx *c);
+int64_t tap_fn_local_clock_ns(struct tap_ctx *c);
+int64_t tap_fn_local_clock_us(struct tap_ctx *c);
+int64_t tap_fn_cpu_clock_ns(struct tap_ctx *c, int64_t cpu);
+int64_t tap_fn_jiffies(struct tap_ctx *c);
+int64_t tap_fn_HZ(struct tap_ctx *c);
+int64_t tap_fn_num_online_cpus(struct tap_ctx *c);
+int64_t tap_fn_randint(struct tap_ctx *c, int64_t n);
+
+const char *tap_fn_user_string(struct tap_ctx *c, char *out, int64_t addr);
+const char *tap_fn_user_string2(struct tap_ctx *c, char *out, int64_t addr, const char *err);
+const char *tap_fn_user_string_n(struct tap_ctx *c, char *out, int64_t addr, int64_t n);
+const char *tap_fn_kernel_string(struct tap_ctx *c, char *out, int64_t addr);
+const char *tap_fn_kernel_string2(struct tap_ctx *c, char *out, int64_t addr, const char *err);
+const char *tap_fn_kernel_string_n(struct tap_ctx *c, char *out, int64_t addr, int64_t n);
+int64_t tap_fn_user_long(struct tap_ctx *c, int64_t addr);
+int64_t tap_fn_user_int(struct tap_ctx *c, int64_t addr);
+int64_t tap_fn_user_short(struct tap_ctx *c, int64_t addr);
+int64_t tap_fn_user_char(struct tap_ctx *c, int64_t addr);
+int64_t tap_fn_kernel_long(struct tap_ctx *c, int64_t addr);
+int64_t tap_fn_kernel_int(struct tap_ctx *c, int64_t addr);
+int64_t tap_fn_kernel_short(struct tap_ctx *c, int64_t addr);
+int64_t tap_fn_kernel_char(struct tap_ctx *c, int64_t addr);
+
+int64_t tap_fn_strlen(struct tap_ctx *c, const char *s);
+const char *tap_fn_substr(struct tap_ctx *c, char *out, const char *s, int64_t start, int64_t len);
+int64_t tap_fn_stringat(struct tap_ctx *c, const char *s, int64_t pos);
+int64_t tap_fn_isinstr(struct tap_ctx *c, const char *s, const char *sub);
+int64_t tap_fn_strpos(struct tap_ctx *c, const char *s, const char *sub);
+const char *tap_fn_str_replace(struct tap_ctx *c, char *out, const char *s, const char *from, const char *to);
+int64_t tap_fn_strtol(struct tap_ctx *c, const char *s, int64_t base);
+const char *tap_fn_text_str(struct tap_ctx *c, char *out, const char *s);
+const char *tap_fn_text_strn(struct tap_ctx *c, char *out, const char *s, int64_t len, int64_t quoted);
+const char *tap_fn_string_quoted(struct tap_ctx *c, char *out, const char *s);
+const char *tap_fn_toupper(struct tap_ctx *c, char *out, const char *s);
+const char *tap_fn_tolower(struct tap_ctx *c, char *out, const char *s);
+int64_t tap_fn_isdigit(struct tap_ctx *c, const char *s);
+const char *tap_fn_sprint_long(struct tap_ctx *c, char *out, int64_t v);
+int64_t tap_fn_abs(struct tap_ctx *c, int64_t v);
+int64_t tap_fn_min(struct tap_ctx *c, int64_t a, int64_t b);
+int64_t tap_fn_max(struct tap_ctx *c, int64_t a, int64_t b);
+
+#endif

@@ -1,0 +1,176 @@
+/* The kernel side of functions.h: the current task, time, and fault-safe memory reads. */
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/cred.h>
+#include <linux/ptrace.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/random.h>
+
+int64_t tap_fn_pid(struct tap_ctx *c) { return current->tgid; }
+int64_t tap_fn_tid(struct tap_ctx *c) { return current->pid; }
+int64_t tap_fn_uid(struct tap_ctx *c) { return from_kuid_munged(current_user_ns(), current_uid()); }
+int64_t tap_fn_gid(struct tap_ctx *c) { return from_kgid_munged(current_user_ns(), current_gid()); }
+int64_t tap_fn_euid(struct tap_ctx *c) { return from_kuid_munged(current_user_ns(), current_euid()); }
+int64_t tap_fn_egid(struct tap_ctx *c) { return from_kgid_munged(current_user_ns(), current_egid()); }
+int64_t tap_fn_cpu(struct tap_ctx *c) { return raw_smp_processor_id(); }
+int64_t tap_fn_target(struct tap_ctx *c) { return target; }
+
+int64_t tap_fn_ppid(struct tap_ctx *c)
+{
+	int64_t pid;
+	rcu_read_lock();
+	pid = rcu_dereference(current->real_parent)->tgid;
+	rcu_read_unlock();
+	return pid;
+}
+
+const char *tap_fn_execname(struct tap_ctx *c, char *out)
+{
+	char comm[TASK_COMM_LEN];
+	get_task_comm(comm, current);
+	return tap_strcpy(out, comm);
+}
+
+const char *tap_fn_pexecname(struct tap_ctx *c, char *out)
+{
+	char comm[TASK_COMM_LEN];
+	rcu_read_lock();
+	get_task_comm(comm, rcu_dereference(current->real_parent));
+	rcu_read_unlock();
+	return tap_strcpy(out, comm);
+}
+
+const char *tap_fn_pp(struct tap_ctx *c, char *out)
+{
+	return tap_strcpy(out, c->probe ? c->probe->pp : "");
+}
+
+const char *tap_fn_probefunc(struct tap_ctx *c, char *out)
+{
+	const struct tap_probe *p = c->probe;
+	if (p && (p->kind == TAP_PROBE_KPROBE || p->kind == TAP_PROBE_KRETPROBE))
+		return tap_strcpy(out, p->symbol);
+	return tap_strcpy(out, "");
+}
+
+int64_t tap_fn_returnval(struct tap_ctx *c)
+{
+	if (!c->regs || !c->probe || c->probe->kind != TAP_PROBE_KRETPROBE) {
+		tap_error(c, "cannot access function return value in this context", NULL);
+		return 0;
+	}
+	return (int64_t)regs_return_value((struct pt_regs *)c->regs);
+}
+
+int64_t tap_fn_is_return(struct tap_ctx *c)
+{
+	return c->probe && c->probe->kind == TAP_PROBE_KRETPROBE;
+}
+
+int64_t tap_fn_gettimeofday_ns(struct tap_ctx *c) { return ktime_get_real_ns(); }
+int64_t tap_fn_gettimeofday_us(struct tap_ctx *c) { return div_s64(ktime_get_real_ns(), 1000); }
+int64_t tap_fn_gettimeofday_ms(struct tap_ctx *c) { return div_s64(ktime_get_real_ns(), 1000000); }
+int64_t tap_fn_gettimeofday_s(struct tap_ctx *c) { return ktime_get_real_seconds(); }
+int64_t tap_fn_local_clock_ns(struct tap_ctx *c) { return local_clock(); }
+int64_t tap_fn_local_clock_us(struct tap_ctx *c) { return div_s64(local_clock(), 1000); }
+int64_t tap_fn_cpu_clock_ns(struct tap_ctx *c, int64_t cpu) { return cpu_clock((int)cpu); }
+int64_t tap_fn_jiffies(struct tap_ctx *c) { return jiffies; }
+int64_t tap_fn_HZ(struct tap_ctx *c) { return HZ; }
+int64_t tap_fn_num_online_cpus(struct tap_ctx *c) { return num_online_cpus(); }
+
+int64_t tap_fn_randint(struct tap_ctx *c, int64_t n)
+{
+	if (n <= 0) {
+		tap_error(c, "randint: the bound must be positive", NULL);
+		return 0;
+	}
+	return (int64_t)(get_random_u64() % (u64)n);
+}
+
+/* A bad address is a script error, never a kernel fault. */
+static void fault(struct tap_ctx *c, const char *what, int64_t addr)
+{
+	struct tap_fmt_arg args[2] = { { 1, 0, what }, { 0, addr, NULL } };
+	tap_format(c->errbuf, sizeof c->errbuf, "%s copy fault at 0x%p", args, 2);
+	tap_error(c, c->errbuf, NULL);
+}
+
+static const char *read_string(struct tap_ctx *c, char *out, int64_t addr, int64_t n, int user,
+			       const char *fallback)
+{
+	long rc;
+	if (n <= 0 || n > MAXSTRINGLEN)
+		n = MAXSTRINGLEN;
+	if (user)
+		rc = strncpy_from_user_nofault(out, (const void __user *)(uintptr_t)addr, n);
+	else
+		rc = strncpy_from_kernel_nofault(out, (const void *)(uintptr_t)addr, n);
+	if (rc < 0) {
+		if (fallback)
+			return tap_strcpy(out, fallback);
+		out[0] = '\0';
+		fault(c, user ? "user string" : "kernel string", addr);
+		return out;
+	}
+	out[n - 1] = '\0';
+	if (rc < n)
+		out[rc] = '\0';
+	return out;
+}
+
+const char *tap_fn_user_string(struct tap_ctx *c, char *out, int64_t addr)
+{
+	return read_string(c, out, addr, MAXSTRINGLEN, 1, NULL);
+}
+
+const char *tap_fn_user_string2(struct tap_ctx *c, char *out, int64_t addr, const char *err)
+{
+	return read_string(c, out, addr, MAXSTRINGLEN, 1, err);
+}
+
+const char *tap_fn_user_string_n(struct tap_ctx *c, char *out, int64_t addr, int64_t n)
+{
+	return read_string(c, out, addr, n + 1, 1, NULL);
+}
+
+const char *tap_fn_kernel_string(struct tap_ctx *c, char *out, int64_t addr)
+{
+	return read_string(c, out, addr, MAXSTRINGLEN, 0, NULL);
+}
+
+const char *tap_fn_kernel_string2(struct tap_ctx *c, char *out, int64_t addr, const char *err)
+{
+	return read_string(c, out, addr, MAXSTRINGLEN, 0, err);
+}
+
+const char *tap_fn_kernel_string_n(struct tap_ctx *c, char *out, int64_t addr, int64_t n)
+{
+	return read_string(c, out, addr, n + 1, 0, NULL);
+}
+
+static int64_t read_number(struct tap_ctx *c, int64_t addr, int size, int user)
+{
+	union { s64 l; s32 i; s16 s; s8 ch; } v = { 0 };
+	long rc = user ? copy_from_user_nofault(&v, (const void __user *)(uintptr_t)addr, size)
+		       : copy_from_kernel_nofault(&v, (const void *)(uintptr_t)addr, size);
+	if (rc) {
+		fault(c, user ? "user memory" : "kernel memory", addr);
+		return 0;
+	}
+	switch (size) {
+	case 8: return v.l;
+	case 4: return v.i;
+	case 2: return v.s;
+	default: return v.ch;
+	}
+}
+
+int64_t tap_fn_user_long(struct tap_ctx *c, int64_t a) { return read_number(c, a, 8, 1); }
+int64_t tap_fn_user_int(struct tap_ctx *c, int64_t a) { return read_number(c, a, 4, 1); }
+int64_t tap_fn_user_short(struct tap_ctx *c, int64_t a) { return read_number(c, a, 2, 1); }
+int64_t tap_fn_user_char(struct tap_ctx *c, int64_t a) { return read_number(c, a, 1, 1); }
+int64_t tap_fn_kernel_long(struct tap_ctx *c, int64_t a) { return read_number(c, a, 8, 0); }
+int64_t tap_fn_kernel_int(struct tap_ctx *c, int64_t a) { return read_number(c, a, 4, 0); }
+int64_t tap_fn_kernel_short(struct tap_ctx *c, int64_t a) { return read_number(c, a, 2, 0); }
+int64_t tap_fn_kernel_char(struct tap_ctx *c, int64_t a) { return read_number(c, a, 1, 0); }

@@ -1,0 +1,99 @@
+/* The user-space side of functions.h: this process stands in for the traced task;
+   memory reads are not available (there is no kernel to read). */
+#include <sched.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char *program_invocation_short_name; /* glibc */
+
+static int64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+	clock_gettime(clk, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t tap_fn_pid(struct tap_ctx *c) { return getpid(); }
+int64_t tap_fn_tid(struct tap_ctx *c) { return gettid(); }
+int64_t tap_fn_ppid(struct tap_ctx *c) { return getppid(); }
+int64_t tap_fn_uid(struct tap_ctx *c) { return getuid(); }
+int64_t tap_fn_gid(struct tap_ctx *c) { return getgid(); }
+int64_t tap_fn_euid(struct tap_ctx *c) { return geteuid(); }
+int64_t tap_fn_egid(struct tap_ctx *c) { return getegid(); }
+int64_t tap_fn_cpu(struct tap_ctx *c) { return 0; }
+int64_t tap_fn_target(struct tap_ctx *c) { return 0; }
+int64_t tap_fn_gettimeofday_ns(struct tap_ctx *c) { return now_ns(CLOCK_REALTIME); }
+int64_t tap_fn_gettimeofday_us(struct tap_ctx *c) { return now_ns(CLOCK_REALTIME) / 1000; }
+int64_t tap_fn_gettimeofday_ms(struct tap_ctx *c) { return now_ns(CLOCK_REALTIME) / 1000000; }
+int64_t tap_fn_gettimeofday_s(struct tap_ctx *c) { return now_ns(CLOCK_REALTIME) / 1000000000; }
+int64_t tap_fn_local_clock_ns(struct tap_ctx *c) { return now_ns(CLOCK_MONOTONIC); }
+int64_t tap_fn_local_clock_us(struct tap_ctx *c) { return now_ns(CLOCK_MONOTONIC) / 1000; }
+int64_t tap_fn_cpu_clock_ns(struct tap_ctx *c, int64_t cpu) { return now_ns(CLOCK_MONOTONIC); }
+int64_t tap_fn_jiffies(struct tap_ctx *c) { return now_ns(CLOCK_MONOTONIC) / 4000000; }
+int64_t tap_fn_HZ(struct tap_ctx *c) { return 250; }
+int64_t tap_fn_num_online_cpus(struct tap_ctx *c) { return 1; }
+int64_t tap_fn_is_return(struct tap_ctx *c) { return 0; }
+
+int64_t tap_fn_randint(struct tap_ctx *c, int64_t n)
+{
+	if (n <= 0) {
+		tap_error(c, "randint: the bound must be positive", NULL);
+		return 0;
+	}
+	return random() % n;
+}
+
+const char *tap_fn_execname(struct tap_ctx *c, char *out)
+{
+	return tap_strcpy(out, program_invocation_short_name);
+}
+
+const char *tap_fn_pexecname(struct tap_ctx *c, char *out)
+{
+	return tap_strcpy(out, "");
+}
+
+const char *tap_fn_pp(struct tap_ctx *c, char *out)
+{
+	return tap_strcpy(out, c->probe ? c->probe->pp : "");
+}
+
+const char *tap_fn_probefunc(struct tap_ctx *c, char *out)
+{
+	return tap_strcpy(out, "");
+}
+
+int64_t tap_fn_returnval(struct tap_ctx *c)
+{
+	tap_error(c, "cannot access function return value in this context", NULL);
+	return 0;
+}
+
+static int64_t no_memory(struct tap_ctx *c)
+{
+	tap_error(c, "memory reads need the kernel runtime", NULL);
+	return 0;
+}
+
+static const char *no_string(struct tap_ctx *c, char *out)
+{
+	out[0] = '\0';
+	no_memory(c);
+	return out;
+}
+
+const char *tap_fn_user_string(struct tap_ctx *c, char *out, int64_t a) { return no_string(c, out); }
+const char *tap_fn_user_string2(struct tap_ctx *c, char *out, int64_t a, const char *e) { return tap_strcpy(out, e); }
+const char *tap_fn_user_string_n(struct tap_ctx *c, char *out, int64_t a, int64_t n) { return no_string(c, out); }
+const char *tap_fn_kernel_string(struct tap_ctx *c, char *out, int64_t a) { return no_string(c, out); }
+const char *tap_fn_kernel_string2(struct tap_ctx *c, char *out, int64_t a, const char *e) { return tap_strcpy(out, e); }
+const char *tap_fn_kernel_string_n(struct tap_ctx *c, char *out, int64_t a, int64_t n) { return no_string(c, out); }
+int64_t tap_fn_user_long(struct tap_ctx *c, int64_t a) { return no_memory(c); }
+int64_t tap_fn_user_int(struct tap_ctx *c, int64_t a) { return no_memory(c); }
+int64_t tap_fn_user_short(struct tap_ctx *c, int64_t a) { return no_memory(c); }
+int64_t tap_fn_user_char(struct tap_ctx *c, int64_t a) { return no_memory(c); }
+int64_t tap_fn_kernel_long(struct tap_ctx *c, int64_t a) { return no_memory(c); }
+int64_t tap_fn_kernel_int(struct tap_ctx *c, int64_t a) { return no_memory(c); }
+int64_t tap_fn_kernel_short(struct tap_ctx *c, int64_t a) { return no_memory(c); }
+int64_t tap_fn_kernel_char(struct tap_ctx *c, int64_t a) { return no_memory(c); }

@@ -1,0 +1,43 @@
+/* A deterministic workload for kernel tests: makes an exact number of system calls.
+   workload writes N [BYTES]   N write(2)s of BYTES bytes (default 10) to /dev/null
+   workload opens N            N open(2)s of /dev/null
+   workload reads N            N read(2)s of 1 byte from /dev/zero
+   workload lines N            prints N numbered lines to stdout */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: workload writes|opens|reads|lines N [BYTES]\n");
+		return 2;
+	}
+	long n = atol(argv[2]);
+	char buf[4096] = { 0 };
+	if (!strcmp(argv[1], "writes")) {
+		long bytes = argc > 3 ? atol(argv[3]) : 10;
+		int fd = open("/dev/null", O_WRONLY);
+		for (long i = 0; i < n; i++)
+			if (write(fd, buf, (size_t)bytes) < 0)
+				return 1;
+		close(fd);
+	} else if (!strcmp(argv[1], "opens")) {
+		for (long i = 0; i < n; i++)
+			close(open("/dev/null", O_RDONLY));
+	} else if (!strcmp(argv[1], "reads")) {
+		int fd = open("/dev/zero", O_RDONLY);
+		for (long i = 0; i < n; i++)
+			if (read(fd, buf, 1) != 1)
+				return 1;
+		close(fd);
+	} else if (!strcmp(argv[1], "lines")) {
+		for (long i = 0; i < n; i++)
+			printf("line %ld\n", i);
+	} else {
+		return 2;
+	}
+	return 0;
+}

@@ -1,0 +1,87 @@
+/* The table of runtime-implemented functions (see runtime/functions.h). */
+#include <string.h>
+#include "builtins.h"
+
+#define L T_LONG
+#define S T_STRING
+static const struct cbuiltin table[] = {
+	/* context */
+	{ "pid", L, 0, { 0 }, "tap_fn_pid" },
+	{ "tid", L, 0, { 0 }, "tap_fn_tid" },
+	{ "ppid", L, 0, { 0 }, "tap_fn_ppid" },
+	{ "uid", L, 0, { 0 }, "tap_fn_uid" },
+	{ "gid", L, 0, { 0 }, "tap_fn_gid" },
+	{ "euid", L, 0, { 0 }, "tap_fn_euid" },
+	{ "egid", L, 0, { 0 }, "tap_fn_egid" },
+	{ "cpu", L, 0, { 0 }, "tap_fn_cpu" },
+	{ "target", L, 0, { 0 }, "tap_fn_target" },
+	{ "execname", S, 0, { 0 }, "tap_fn_execname" },
+	{ "pexecname", S, 0, { 0 }, "tap_fn_pexecname" },
+	{ "pp", S, 0, { 0 }, "tap_fn_pp" },
+	{ "probefunc", S, 0, { 0 }, "tap_fn_probefunc" },
+	{ "ppfunc", S, 0, { 0 }, "tap_fn_probefunc" },
+	{ "returnval", L, 0, { 0 }, "tap_fn_returnval" },
+	{ "is_return", L, 0, { 0 }, "tap_fn_is_return" },
+	{ "gettimeofday_s", L, 0, { 0 }, "tap_fn_gettimeofday_s" },
+	{ "gettimeofday_ms", L, 0, { 0 }, "tap_fn_gettimeofday_ms" },
+	{ "gettimeofday_us", L, 0, { 0 }, "tap_fn_gettimeofday_us" },
+	{ "gettimeofday_ns", L, 0, { 0 }, "tap_fn_gettimeofday_ns" },
+	{ "local_clock_ns", L, 0, { 0 }, "tap_fn_local_clock_ns" },
+	{ "local_clock_us", L, 0, { 0 }, "tap_fn_local_clock_us" },
+	{ "cpu_clock_ns", L, 1, { L }, "tap_fn_cpu_clock_ns" },
+	{ "jiffies", L, 0, { 0 }, "tap_fn_jiffies" },
+	{ "HZ", L, 0, { 0 }, "tap_fn_HZ" },
+	{ "num_online_cpus", L, 0, { 0 }, "tap_fn_num_online_cpus" },
+	/* memory, fault-safe */
+	{ "user_string", S, 1, { L }, "tap_fn_user_string" },
+	{ "user_string", S, 2, { L, S }, "tap_fn_user_string2" },
+	{ "user_string_n", S, 2, { L, L }, "tap_fn_user_string_n" },
+	{ "kernel_string", S, 1, { L }, "tap_fn_kernel_string" },
+	{ "kernel_string", S, 2, { L, S }, "tap_fn_kernel_string2" },
+	{ "kernel_string_n", S, 2, { L, L }, "tap_fn_kernel_string_n" },
+	{ "user_long", L, 1, { L }, "tap_fn_user_long" },
+	{ "user_int", L, 1, { L }, "tap_fn_user_int" },
+	{ "user_short", L, 1, { L }, "tap_fn_user_short" },
+	{ "user_char", L, 1, { L }, "tap_fn_user_char" },
+	{ "kernel_long", L, 1, { L }, "tap_fn_kernel_long" },
+	{ "kernel_int", L, 1, { L }, "tap_fn_kernel_int" },
+	{ "kernel_short", L, 1, { L }, "tap_fn_kernel_short" },
+	{ "kernel_char", L, 1, { L }, "tap_fn_kernel_char" },
+	/* strings */
+	{ "strlen", L, 1, { S }, "tap_fn_strlen" },
+	{ "substr", S, 3, { S, L, L }, "tap_fn_substr" },
+	{ "stringat", L, 2, { S, L }, "tap_fn_stringat" },
+	{ "isinstr", L, 2, { S, S }, "tap_fn_isinstr" },
+	{ "strpos", L, 2, { S, S }, "tap_fn_strpos" },
+	{ "str_replace", S, 3, { S, S, S }, "tap_fn_str_replace" },
+	{ "strtol", L, 2, { S, L }, "tap_fn_strtol" },
+	{ "text_str", S, 1, { S }, "tap_fn_text_str" },
+	{ "text_strn", S, 3, { S, L, L }, "tap_fn_text_strn" },
+	{ "string_quoted", S, 1, { S }, "tap_fn_string_quoted" },
+	{ "toupper", S, 1, { S }, "tap_fn_toupper" },
+	{ "tolower", S, 1, { S }, "tap_fn_tolower" },
+	{ "isdigit", L, 1, { S }, "tap_fn_isdigit" },
+	{ "sprint", S, 1, { L }, "tap_fn_sprint_long" },
+	{ "abs", L, 1, { L }, "tap_fn_abs" },
+	{ "min", L, 2, { L, L }, "tap_fn_min" },
+	{ "max", L, 2, { L, L }, "tap_fn_max" },
+	{ "randint", L, 1, { L }, "tap_fn_randint" },
+};
+#undef L
+#undef S
+
+const struct cbuiltin *cbuiltin_find(const char *name, int nargs)
+{
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (!strcmp(table[i].name, name) && table[i].nargs == nargs)
+			return &table[i];
+	return NULL;
+}
+
+int cbuiltin_exists(const char *name)
+{
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (!strcmp(table[i].name, name))
+			return 1;
+	return 0;
+}

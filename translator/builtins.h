@@ -1,0 +1,20 @@
+/* Functions scripts can call that are written in the runtime's C (context, strings). */
+#ifndef TAPC_BUILTINS_H
+#define TAPC_BUILTINS_H
+
+#include "ast.h"
+
+struct cbuiltin {
+	const char *name;
+	enum type ret;
+	int nargs;
+	enum type args[4];
+	const char *cname;   /* tap_fn_NAME(c[, out], args...) */
+};
+
+/* The runtime function for name(nargs), or NULL. */
+const struct cbuiltin *cbuiltin_find(const char *name, int nargs);
+/* Any arity: for "wrong number of arguments" errors. */
+int cbuiltin_exists(const char *name);
+
+#endif
