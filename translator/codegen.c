@@ -788,9 +788,12 @@ static void gen_stmt(struct gen *g, struct node *n, int depth)
 		emit(g, "}\n");
 		return;
 	case N_WHILE:
+		/* An iteration counts as an action at its end, after the body's statements. */
 		indent(g, depth);
-		emit(g, "for (;;) {\n");
-		gen_action(g, n, depth + 1);
+		emit(g, "for (int first = 1;; first = 0) {\n");
+		indent(g, depth + 1);
+		emit(g, "if (!first)\n");
+		gen_action(g, n, depth + 2);
 		gen_cond(g, n->a, depth + 1);
 		indent(g, depth + 1);
 		emit(g, "if (!cond)\n");
@@ -812,21 +815,18 @@ static void gen_stmt(struct gen *g, struct node *n, int depth)
 		/* `continue` must reach the increment: it runs at the top of later rounds. */
 		indent(g, depth);
 		emit(g, "for (int first = 1;; first = 0) {\n");
+		indent(g, depth + 1);
+		emit(g, "if (!first) {\n");
+		gen_action(g, n, depth + 2);
 		if (n->c) {
-			indent(g, depth + 1);
-			emit(g, "if (!first) {\n");
 			indent(g, depth + 2);
 			emit(g, "(void)");
 			gen_expr(g, n->c);
 			emit(g, ";\n");
 			gen_check(g, depth + 2);
-			indent(g, depth + 1);
-			emit(g, "}\n");
-		} else {
-			indent(g, depth + 1);
-			emit(g, "(void)first;\n");
 		}
-		gen_action(g, n, depth + 1);
+		indent(g, depth + 1);
+		emit(g, "}\n");
 		if (n->b) {
 			gen_cond(g, n->b, depth + 1);
 			indent(g, depth + 1);

@@ -368,7 +368,14 @@ opt_limit
 	;
 
 simple_stmt
-	: expr { $$ = node_new(N_EXPR, $1->loc); $$->a = $1; $$->tok = $1->tok; $$->tok_kind = $1->tok_kind; }
+	: expr {
+		/* A statement is reported at its first token, as SystemTap does. */
+		const struct node *first = $1;
+		while ((first->kind == N_BINARY || first->kind == N_ASSIGN || first->kind == N_POSTINC ||
+			first->kind == N_TERNARY || first->kind == N_STATS_OP) && first->a)
+			first = first->a;
+		$$ = node_new(N_EXPR, first->loc); $$->a = $1; $$->tok = first->tok; $$->tok_kind = first->tok_kind;
+	  }
 	| BREAK { $$ = kw_node(N_BREAK, @1, "break"); }
 	| CONTINUE { $$ = kw_node(N_CONTINUE, @1, "continue"); }
 	| NEXT { $$ = kw_node(N_NEXT, @1, "next"); }

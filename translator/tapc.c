@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "elaborate.h"
 #include "parse.h"
+#include "preprocess.h"
 #include "probes.h"
 
 char **parse_args;
@@ -311,7 +312,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	/* pass 1 */
+	/* pass 1: the preprocessor answers %( kernel_v ... %) for the target kernel */
+	preprocess_set_guru(o.guru);
+	preprocess_set_runtime(o.user_runtime ? "dyninst" : "kernel");
+	if (o.kernel && !strchr(o.kernel, '/'))
+		preprocess_set_kernel(o.kernel);
 	struct script script = { 0 };
 	diag_add_source(file, text, len);
 	if (parse_source(&script, file, text, len))

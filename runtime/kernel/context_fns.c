@@ -92,30 +92,50 @@ int64_t tap_fn_randint(struct tap_ctx *c, int64_t n)
 static void fault(struct tap_ctx *c, const char *what, int64_t addr)
 {
 	struct tap_fmt_arg args[2] = { { 1, 0, what }, { 0, addr, NULL } };
-	tap_format(c->errbuf, sizeof c->errbuf, "%s copy fault at 0x%p", args, 2);
+	tap_format(c->errbuf, sizeof c->errbuf, "%s copy fault at %p", args, 2);
 	tap_error(c, c->errbuf, NULL);
 }
 
+/* Copies n bytes without faulting; 0 on success. */
+static long copy_nofault(void *dst, int64_t addr, size_t n, int user)
+{
+	if (user)
+		return copy_from_user_nofault(dst, (const void __user *)(uintptr_t)addr, n);
+	return copy_from_kernel_nofault(dst, (const void *)(uintptr_t)addr, n);
+}
+
+/* Reads a NUL-terminated string a page piece at a time (the exported nofault copies
+   are for fixed sizes); a fault before the NUL is an error. */
 static const char *read_string(struct tap_ctx *c, char *out, int64_t addr, int64_t n, int user,
 			       const char *fallback)
 {
-	long rc;
+	size_t got = 0, max;
 	if (n <= 0 || n > MAXSTRINGLEN)
 		n = MAXSTRINGLEN;
-	if (user)
-		rc = strncpy_from_user_nofault(out, (const void __user *)(uintptr_t)addr, n);
-	else
-		rc = strncpy_from_kernel_nofault(out, (const void *)(uintptr_t)addr, n);
-	if (rc < 0) {
-		if (fallback)
-			return tap_strcpy(out, fallback);
-		out[0] = '\0';
-		fault(c, user ? "user string" : "kernel string", addr);
-		return out;
+	max = (size_t)n - 1;
+	while (got < max) {
+		uint64_t at = (uint64_t)addr + got;
+		size_t chunk = min_t(size_t, max - got, PAGE_SIZE - (at & ~PAGE_MASK));
+		if (copy_nofault(out + got, (int64_t)at, chunk, user)) {
+			/* Part of the piece may be readable: the string may end before the fault. */
+			size_t i;
+			for (i = 0; i < chunk; i++)
+				if (copy_nofault(out + got + i, (int64_t)(at + i), 1, user) || !out[got + i])
+					break;
+			if (i < chunk && !copy_nofault(out + got + i, (int64_t)(at + i), 1, user))
+				return out; /* found the NUL */
+			if (fallback)
+				return tap_strcpy(out, fallback);
+			out[0] = '\0';
+			fault(c, user ? "user string" : "kernel string", addr);
+			return out;
+		}
+		char *nul = memchr(out + got, '\0', chunk);
+		if (nul)
+			return out;
+		got += chunk;
 	}
-	out[n - 1] = '\0';
-	if (rc < n)
-		out[rc] = '\0';
+	out[max] = '\0';
 	return out;
 }
 

@@ -2,6 +2,7 @@
    .randomize(M); timer.profile as a pinned hrtimer on every CPU at the tick rate. */
 #include <linux/hrtimer.h>
 #include <linux/random.h>
+#include <asm/irq_regs.h>
 
 struct tap_timer {
 	struct hrtimer t;

@@ -91,5 +91,7 @@ int main(int argc, char **argv)
 	tap_session_end(&ctx);
 	tap_globals_free();
 	free(ctx.frames);
+	if (tap_errors)
+		fprintf(stderr, "WARNING: Number of errors: %llu, skipped probes: 0\n", (unsigned long long)tap_errors);
 	return tap_errors ? 1 : 0;
 }
