@@ -22,7 +22,8 @@ struct tap_ctx {
 	int can_wait;           /* may sleep until the consumer makes room */
 	int busy;               /* a handler is running on this context (reentrancy) */
 	const struct tap_probe *probe; /* the probe running, for pp() */
-	void *regs;             /* struct pt_regs of a kprobe or kretprobe hit */
+	void *regs;             /* struct pt_regs of a kprobe or kretprobe hit, or a syscall's user registers */
+	int64_t retval;         /* a system call's return value, in .return probes */
 	char *frames;           /* (MAXNESTING + 1) frames of locals */
 	int nowned;             /* allocations freed when the probe ends */
 	void *owned[TAP_MAX_OWNED];

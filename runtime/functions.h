@@ -66,4 +66,14 @@ int64_t tap_fn_abs(struct tap_ctx *c, int64_t v);
 int64_t tap_fn_min(struct tap_ctx *c, int64_t a, int64_t b);
 int64_t tap_fn_max(struct tap_ctx *c, int64_t a, int64_t b);
 
+int64_t tap_fn_syscall_arg(struct tap_ctx *c, int64_t n);
+int64_t tap_fn_syscall_retval(struct tap_ctx *c);
+int64_t tap_fn_syscall_nr(struct tap_ctx *c);
+int64_t tap_fn_int32(struct tap_ctx *c, int64_t v);
+int64_t tap_fn_uint32(struct tap_ctx *c, int64_t v);
+int64_t tap_fn_short(struct tap_ctx *c, int64_t v);
+int64_t tap_fn_ushort(struct tap_ctx *c, int64_t v);
+const char *tap_fn_errno_str(struct tap_ctx *c, char *out, int64_t e);
+const char *tap_errno_name(int64_t e);
+
 #endif

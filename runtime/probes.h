@@ -11,6 +11,7 @@ enum tap_probe_kind {
 	TAP_PROBE_PROFILE,     /* timer.profile: every CPU, every tick */
 	TAP_PROBE_KPROBE, TAP_PROBE_KRETPROBE,
 	TAP_PROBE_TRACEPOINT,
+	TAP_PROBE_SYSCALL, TAP_PROBE_SYSCALL_RETURN,
 };
 
 struct tap_probe {
@@ -26,6 +27,7 @@ struct tap_probe {
 	const char *symbol;     /* kprobes: function; tracepoints: "system:name" or "name" */
 	int maxactive;          /* kretprobes */
 	int optional;           /* `?`: a point that cannot be armed is skipped, not an error */
+	int nr;                 /* system call number */
 };
 
 #endif

@@ -186,3 +186,14 @@ int64_t tap_fn_max(struct tap_ctx *c, int64_t a, int64_t b)
 {
 	return a > b ? a : b;
 }
+
+int64_t tap_fn_int32(struct tap_ctx *c, int64_t v) { return (int32_t)v; }
+int64_t tap_fn_uint32(struct tap_ctx *c, int64_t v) { return (uint32_t)v; }
+int64_t tap_fn_short(struct tap_ctx *c, int64_t v) { return (int16_t)v; }
+int64_t tap_fn_ushort(struct tap_ctx *c, int64_t v) { return (uint16_t)v; }
+
+const char *tap_fn_errno_str(struct tap_ctx *c, char *out, int64_t e)
+{
+	const char *name = tap_errno_name(e);
+	return tap_strcpy(out, name ? name : "");
+}

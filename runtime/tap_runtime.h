@@ -17,5 +17,6 @@
 #include "hist.c"
 #include "autoprint.c"
 #include "string_fns.c"
+#include "errno_names.c"
 
 #endif

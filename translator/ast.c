@@ -393,3 +393,78 @@ void ast_print(FILE *out, const struct script *s)
 		fputc('\n', out);
 	}
 }
+
+/* ---- deep copies, for probe bodies instantiated more than once (aliases) ---- */
+
+struct node *node_clone(const struct node *n)
+{
+	if (!n)
+		return NULL;
+	struct node *c = xcalloc(1, sizeof *c);
+	*c = *n;
+	c->a = node_clone(n->a);
+	c->b = node_clone(n->b);
+	c->c = node_clone(n->c);
+	c->d = node_clone(n->d);
+	c->next = node_clone(n->next);
+	c->sym = NULL;
+	c->fn = NULL;
+	c->type = T_UNKNOWN;
+	c->tmp = -1;
+	if (n->kind == N_FOREACH && n->ext) {
+		const struct foreach_info *f = n->ext;
+		struct foreach_info *g = xcalloc(1, sizeof *g);
+		*g = *f;
+		g->keys = node_clone(f->keys);
+		g->value = node_clone(f->value);
+		g->limit = node_clone(f->limit);
+		g->body = node_clone(f->body);
+		g->array_sym = NULL;
+		c->ext = g;
+	} else if (n->kind == N_CALL) {
+		c->ext = NULL;
+		c->num = 0;
+	}
+	return c;
+}
+
+struct probe_point *point_clone(const struct probe_point *pp)
+{
+	if (!pp)
+		return NULL;
+	struct probe_point *c = xcalloc(1, sizeof *c);
+	*c = *pp;
+	struct probe_comp **tail = &c->comps;
+	for (const struct probe_comp *k = pp->comps; k; k = k->next) {
+		struct probe_comp *kc = xcalloc(1, sizeof *kc);
+		*kc = *k;
+		kc->arg = node_clone(k->arg);
+		kc->next = NULL;
+		*tail = kc;
+		tail = &kc->next;
+	}
+	c->next = point_clone(pp->next);
+	return c;
+}
+
+struct sym *syms_clone(const struct sym *s)
+{
+	if (!s)
+		return NULL;
+	struct sym *c = xcalloc(1, sizeof *c);
+	*c = *s;
+	c->init = node_clone(s->init);
+	c->next = syms_clone(s->next);
+	return c;
+}
+
+struct func *func_clone(const struct func *f)
+{
+	struct func *c = xcalloc(1, sizeof *c);
+	*c = *f;
+	c->params = syms_clone(f->params);
+	c->body = node_clone(f->body);
+	c->locals = NULL;
+	c->next = NULL;
+	return c;
+}

@@ -138,6 +138,7 @@ struct func {
 	enum type ret;
 	struct node *body;
 	char *embedded;         /* %{ ... %} body */
+	int from_tapset;        /* tapsets may embed C without -g */
 	struct sym *locals;
 	struct loc loc;
 	int index;
@@ -159,6 +160,12 @@ struct sym *sym_new(const char *name, enum sym_scope scope, struct loc loc);
 char *xstrdup(const char *s);
 void *xcalloc(size_t n, size_t size);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Deep copies (before elaboration) */
+struct node *node_clone(const struct node *n);
+struct probe_point *point_clone(const struct probe_point *pp);
+struct sym *syms_clone(const struct sym *s);
+struct func *func_clone(const struct func *f);
 
 /* pass 1 output: prints the script so that it parses again to the same tree */
 void ast_print(FILE *out, const struct script *s);

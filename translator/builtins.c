@@ -47,6 +47,15 @@ static const struct cbuiltin table[] = {
 	{ "kernel_int", L, 1, { L }, "tap_fn_kernel_int" },
 	{ "kernel_short", L, 1, { L }, "tap_fn_kernel_short" },
 	{ "kernel_char", L, 1, { L }, "tap_fn_kernel_char" },
+	/* system calls (kernel.syscall probes) and their argument types */
+	{ "__syscall_arg", L, 1, { L }, "tap_fn_syscall_arg" },
+	{ "__syscall_retval", L, 0, { 0 }, "tap_fn_syscall_retval" },
+	{ "__syscall_nr", L, 0, { 0 }, "tap_fn_syscall_nr" },
+	{ "__int32", L, 1, { L }, "tap_fn_int32" },
+	{ "__uint32", L, 1, { L }, "tap_fn_uint32" },
+	{ "__short", L, 1, { L }, "tap_fn_short" },
+	{ "__ushort", L, 1, { L }, "tap_fn_ushort" },
+	{ "errno_str", S, 1, { L }, "tap_fn_errno_str" },
 	/* strings */
 	{ "strlen", L, 1, { S }, "tap_fn_strlen" },
 	{ "substr", S, 3, { S, L, L }, "tap_fn_substr" },

@@ -784,7 +784,7 @@ static void check_declarations(struct script *s, int guru)
 			for (struct sym *q = p->next; q; q = q->next)
 				if (!strcmp(p->name, q->name))
 					diag_error(q->loc, "duplicate parameter '%s'", q->name);
-		if (f->embedded && !guru)
+		if (f->embedded && !guru && !f->from_tapset)
 			diag_error(f->loc, "embedded C in function '%s' requires guru mode (-g)", f->name);
 	}
 	if (s->embedded && !guru)

@@ -17,6 +17,8 @@ char *probe_point_text(const struct probe_point *pp)
 	return s;
 }
 
+struct probe_env probe_env;
+
 struct site *site_add(struct probe *p, struct probe_point *pp, const char *kind, struct site ***tail)
 {
 	struct site *s = xcalloc(1, sizeof *s);
@@ -33,13 +35,9 @@ struct site *probes_resolve(struct script *s)
 {
 	struct site *sites = NULL, **tail = &sites;
 	for (struct probe *p = s->probes; p; p = p->next) {
-		if (p->alias_kind) {
-			diag_error(p->loc, "probe aliases are not supported yet");
-			continue;
-		}
 		for (struct probe_point *pp = p->points; pp; pp = pp->next) {
 			if (probe_special_match(p, pp, &tail) || probe_timer_match(p, pp, &tail) ||
-			    probe_kprobe_match(p, pp, &tail))
+			    probe_kprobe_match(p, pp, &tail) || probe_syscall_match(p, pp, &tail))
 				continue;
 			if (!pp->optional)
 				diag_error(pp->loc, "probe point '%s' does not match any known probe",

@@ -15,6 +15,7 @@ struct site {
 	const char *symbol;     /* kprobes, tracepoints */
 	int maxactive;
 	int optional;
+	int nr;                 /* system call number */
 	struct site *next;
 };
 
@@ -28,6 +29,16 @@ char *probe_point_text(const struct probe_point *pp);
 int probe_special_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 int probe_timer_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 int probe_kprobe_match(struct probe *p, struct probe_point *pp, struct site ***tail);
+
+/* What the probe families need to know about the target. */
+struct probe_env {
+	int user_runtime;
+	const char *kernel_dir; /* /lib/modules/KVER/build */
+};
+extern struct probe_env probe_env;
+
+int probe_syscall_match(struct probe *p, struct probe_point *pp, struct site ***tail);
+int syscall_number(const char *name);
 
 /* A new site for p at pp, appended through *tail. */
 struct site *site_add(struct probe *p, struct probe_point *pp, const char *kind, struct site ***tail);

@@ -17,6 +17,7 @@
 #include "parse.h"
 #include "preprocess.h"
 #include "probes.h"
+#include "tapsets.h"
 
 char **parse_args;
 int parse_nargs;
@@ -35,6 +36,8 @@ struct options {
 	const char *kernel;        /* -r */
 	const char *bufsize_mb;    /* -s */
 	const char *timeout;       /* -T */
+	const char *tapset_dirs[32]; /* -I, then the library's own */
+	int ntapset_dirs;
 	int user_runtime;
 	int vm;
 	struct codegen_options cg;
@@ -113,6 +116,13 @@ static const char *runtime_dir(void)
 	if (getenv("TAPC_RUNTIME"))
 		return getenv("TAPC_RUNTIME");
 	return in_build_tree() ? TAPC_SRCDIR "/runtime" : TAPC_PKGDATADIR "/runtime";
+}
+
+static const char *tapset_dir(void)
+{
+	if (getenv("TAPC_TAPSETS"))
+		return getenv("TAPC_TAPSETS");
+	return in_build_tree() ? TAPC_SRCDIR "/tapset" : TAPC_PKGDATADIR "/tapset";
 }
 
 static char *tool_path(const char *tool)
@@ -268,7 +278,10 @@ int main(int argc, char **argv)
 		case 'c': o.cmd = optarg; break;
 		case 'x': o.pid = optarg; break;
 		case 'r': o.kernel = optarg; break;
-		case 'I': break; /* tapset directories: no tapsets yet */
+		case 'I':
+			if (o.ntapset_dirs < 31)
+				o.tapset_dirs[o.ntapset_dirs++] = optarg;
+			break;
 		case 's': o.bufsize_mb = optarg; break;
 		case 'T': o.timeout = optarg; break;
 		case 'l': case 'L':
@@ -325,7 +338,20 @@ int main(int argc, char **argv)
 		ast_print(stdout, &script);
 		return 0;
 	}
-	/* pass 2 */
+	/* The target kernel: probe families read its headers in pass 2. */
+	char *kver = NULL;
+	if (!o.user_runtime) {
+		kver = o.kernel ? xstrdup(o.kernel) : build_default_kernel(o.verbose);
+		if (kver)
+			probe_env.kernel_dir = strchr(kver, '/') ? kver : xasprintf("/lib/modules/%s/build", kver);
+	}
+	probe_env.user_runtime = o.user_runtime;
+
+	/* pass 2: what the script uses from the tapsets comes in first */
+	o.tapset_dirs[o.ntapset_dirs++] = tapset_dir();
+	struct script lib = { 0 };
+	if (tapsets_load(&lib, o.tapset_dirs, o.ntapset_dirs) || tapsets_link(&script, &lib))
+		return 1;
 	if (!script.probes) {
 		fprintf(stderr, "tapc: error: no probes found\n");
 		return 1;
@@ -372,13 +398,12 @@ int main(int argc, char **argv)
 		.user = o.user_runtime, .verbose = o.verbose,
 	};
 	if (!o.user_runtime) {
-		char *kver = o.kernel ? xstrdup(o.kernel) : build_default_kernel(o.verbose);
 		if (!kver) {
 			fprintf(stderr, "tapc: no kernel build tree found under /lib/modules (install linux-headers)\n");
 			rc = 1;
 			goto done;
 		}
-		br.kernel_dir = strchr(kver, '/') ? kver : xasprintf("/lib/modules/%s/build", kver);
+		br.kernel_dir = probe_env.kernel_dir;
 	}
 	/* -p4 leaves the product in the current directory; pass 5 runs it from the temp dir. */
 	if (o.last_pass == 4)

@@ -194,3 +194,38 @@ int64_t tap_fn_kernel_long(struct tap_ctx *c, int64_t a) { return read_number(c,
 int64_t tap_fn_kernel_int(struct tap_ctx *c, int64_t a) { return read_number(c, a, 4, 0); }
 int64_t tap_fn_kernel_short(struct tap_ctx *c, int64_t a) { return read_number(c, a, 2, 0); }
 int64_t tap_fn_kernel_char(struct tap_ctx *c, int64_t a) { return read_number(c, a, 1, 0); }
+
+/* System call arguments from the user registers saved at kernel entry (x86_64 ABI). */
+int64_t tap_fn_syscall_arg(struct tap_ctx *c, int64_t n)
+{
+	const struct pt_regs *r = c->regs;
+	const struct tap_probe *p = c->probe;
+	if (!r || !p || (p->kind != TAP_PROBE_SYSCALL && p->kind != TAP_PROBE_SYSCALL_RETURN)) {
+		tap_error(c, "system call arguments are only available in syscall probes", NULL);
+		return 0;
+	}
+	switch (n) {
+	case 0: return r->di;
+	case 1: return r->si;
+	case 2: return r->dx;
+	case 3: return r->r10;
+	case 4: return r->r8;
+	case 5: return r->r9;
+	}
+	tap_error(c, "system call argument number out of range", NULL);
+	return 0;
+}
+
+int64_t tap_fn_syscall_retval(struct tap_ctx *c)
+{
+	if (!c->probe || c->probe->kind != TAP_PROBE_SYSCALL_RETURN) {
+		tap_error(c, "a system call's return value is only available in .return probes", NULL);
+		return 0;
+	}
+	return c->retval;
+}
+
+int64_t tap_fn_syscall_nr(struct tap_ctx *c)
+{
+	return c->probe ? c->probe->nr : -1;
+}

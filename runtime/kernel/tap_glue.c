@@ -168,6 +168,7 @@ static void ctx_free(struct tap_ctx *c)
 #include "probe_entry.c"
 #include "probe_timer.c"
 #include "probe_kprobe.c"
+#include "probe_syscall.c"
 
 /* ---- session work: begin on "start", end on "stop" ---- */
 
@@ -182,6 +183,7 @@ static void events_unregister(void)
 		return;
 	atomic_set(&events_armed, 0);
 	kprobes_unregister();
+	syscalls_unregister();
 	timers_unregister();
 	events_registered = 0;
 }
@@ -192,7 +194,7 @@ static void begin_work_fn(struct work_struct *w)
 	if (tap_get_state() != TAP_RUNNING)
 		return;
 	events_registered = 1;
-	if (timers_register() || kprobes_register()) {
+	if (timers_register() || kprobes_register() || syscalls_register()) {
 		events_unregister();
 		tap_set_state(TAP_ERRORED);
 		tap_errors++;

@@ -97,3 +97,7 @@ int64_t tap_fn_kernel_long(struct tap_ctx *c, int64_t a) { return no_memory(c); 
 int64_t tap_fn_kernel_int(struct tap_ctx *c, int64_t a) { return no_memory(c); }
 int64_t tap_fn_kernel_short(struct tap_ctx *c, int64_t a) { return no_memory(c); }
 int64_t tap_fn_kernel_char(struct tap_ctx *c, int64_t a) { return no_memory(c); }
+
+int64_t tap_fn_syscall_arg(struct tap_ctx *c, int64_t n) { return no_memory(c); }
+int64_t tap_fn_syscall_retval(struct tap_ctx *c) { return no_memory(c); }
+int64_t tap_fn_syscall_nr(struct tap_ctx *c) { return -1; }

@@ -1,0 +1,259 @@
+/* The tapset library: every *.stp file in the tapset directories is parsed once, and a
+   script takes from it only what it uses: probe aliases its probe points name, functions
+   it calls, and the globals those use (all copied, so each use elaborates on its own). */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include "builtins.h"
+#include "diag.h"
+#include "elaborate.h"
+#include "parse.h"
+#include "tapsets.h"
+
+static char *read_whole(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *buf = xcalloc((size_t)n + 1, 1);
+	*len = fread(buf, 1, (size_t)n, f);
+	fclose(f);
+	return buf;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+int tapsets_load(struct script *lib, const char **dirs, int ndirs)
+{
+	int errors = 0;
+	for (int d = 0; d < ndirs; d++) {
+		struct dirent **names;
+		int n = scandir(dirs[d], &names, NULL, by_name);
+		for (int i = 0; i < n; i++) {
+			const char *nm = names[i]->d_name;
+			size_t l = strlen(nm);
+			if (l > 4 && !strcmp(nm + l - 4, ".stp")) {
+				char *path = xasprintf("%s/%s", dirs[d], nm);
+				size_t len;
+				char *text = read_whole(path, &len);
+				if (text) {
+					diag_add_source(path, text, len);
+					errors += parse_source(lib, path, text, len);
+				}
+			}
+			free(names[i]);
+		}
+		if (n >= 0)
+			free(names);
+	}
+	return errors;
+}
+
+/* ---- probe aliases ---- */
+
+static int comp_matches(const struct probe_comp *pat, const struct probe_comp *name)
+{
+	if (fnmatch(pat->name, name->name, 0))
+		return 0;
+	if (!pat->arg != !name->arg)
+		return 0;
+	if (!pat->arg)
+		return 1;
+	if (pat->arg->kind != name->arg->kind)
+		return 0;
+	if (pat->arg->kind == N_STR)
+		return !fnmatch(pat->arg->str, name->arg->str, 0);
+	return pat->arg->num == name->arg->num;
+}
+
+/* Does the point (a pattern, maybe with *) name this alias? */
+static int point_matches(const struct probe_point *pat, const struct probe_point *alias)
+{
+	const struct probe_comp *a = pat->comps, *b = alias->comps;
+	for (; a && b; a = a->next, b = b->next)
+		if (!comp_matches(a, b))
+			return 0;
+	return !a && !b;
+}
+
+static struct node *block_of(struct node *first, struct node *second, struct loc loc)
+{
+	struct node *b = node_new(N_BLOCK, loc);
+	b->tok_kind = TK_OPERATOR;
+	b->tok = "{";
+	b->a = list_append(first, second);
+	return b;
+}
+
+/* Replaces each probe's alias points by new probes: the alias's own points, with the
+   alias body before (=) or after (+=) a copy of the probe's body. */
+static int expand_aliases(struct script *s, struct probe *aliases)
+{
+	int expanded = 0;
+	struct probe *out = NULL, **tail = &out;
+	for (struct probe *p = s->probes, *next; p; p = next) {
+		next = p->next;
+		p->next = NULL;
+		struct probe_point *keep = NULL, **keep_tail = &keep;
+		for (struct probe_point *pp = p->points, *pn; pp; pp = pn) {
+			pn = pp->next;
+			pp->next = NULL;
+			int matched = 0;
+			for (struct probe *a = aliases; a; a = a->next) {
+				if (!point_matches(pp, a->alias))
+					continue;
+				matched = 1;
+				struct probe *np = xcalloc(1, sizeof *np);
+				np->loc = p->loc;
+				np->points = point_clone(a->points);
+				for (struct probe_point *q = np->points; q; q = q->next)
+					q->optional |= pp->optional;
+				np->cond = node_clone(p->cond);
+				struct node *user = node_clone(p->body), *prologue = node_clone(a->body);
+				np->body = a->alias_kind == 1 ? block_of(prologue, user, p->loc)
+							      : block_of(user, prologue, p->loc);
+				*tail = np;
+				tail = &np->next;
+				expanded = 1;
+			}
+			if (!matched) {
+				*keep_tail = pp;
+				keep_tail = &pp->next;
+			}
+		}
+		if (keep) {
+			p->points = keep;
+			*tail = p;
+			tail = &p->next;
+		}
+	}
+	s->probes = out;
+	return expanded;
+}
+
+/* Moves alias definitions out of a probe list. */
+static struct probe *take_aliases(struct probe **list)
+{
+	struct probe *aliases = NULL;
+	for (struct probe **p = list; *p;) {
+		if ((*p)->alias_kind) {
+			struct probe *a = *p;
+			*p = a->next;
+			a->next = aliases;
+			aliases = a;
+		} else {
+			p = &(*p)->next;
+		}
+	}
+	return aliases;
+}
+
+/* ---- functions and globals on demand ---- */
+
+static int has_func(const struct script *s, const char *name)
+{
+	for (const struct func *f = s->funcs; f; f = f->next)
+		if (!strcmp(f->name, name))
+			return 1;
+	return 0;
+}
+
+static int has_global(const struct script *s, const char *name)
+{
+	for (const struct sym *g = s->globals; g; g = g->next)
+		if (!strcmp(g->name, name))
+			return 1;
+	return 0;
+}
+
+static void pull_from(struct script *s, const struct script *lib, const struct node *n, int is_lib);
+
+static void pull_func(struct script *s, const struct script *lib, const char *name)
+{
+	if (has_func(s, name))
+		return;
+	for (const struct func *f = lib->funcs; f; f = f->next) {
+		if (strcmp(f->name, name))
+			continue;
+		struct func *c = func_clone(f);
+		c->from_tapset = 1;
+		struct func **t = &s->funcs;
+		while (*t)
+			t = &(*t)->next;
+		*t = c;
+		pull_from(s, lib, c->body, 1);
+	}
+}
+
+static void pull_global(struct script *s, const struct script *lib, const char *name)
+{
+	if (has_global(s, name))
+		return;
+	for (const struct sym *g = lib->globals; g; g = g->next) {
+		if (strcmp(g->name, name))
+			continue;
+		struct sym *c = xcalloc(1, sizeof *c);
+		*c = *g;
+		c->next = NULL;
+		struct sym **t = &s->globals;
+		while (*t)
+			t = &(*t)->next;
+		*t = c;
+		return;
+	}
+}
+
+static void pull_from(struct script *s, const struct script *lib, const struct node *n, int is_lib)
+{
+	for (; n; n = n->next) {
+		if (n->kind == N_CALL && !builtin_of(n))
+			pull_func(s, lib, n->str);
+		if (is_lib && (n->kind == N_VAR || n->kind == N_INDEX || n->kind == N_IN))
+			pull_global(s, lib, n->str);
+		if (n->kind == N_FOREACH) {
+			const struct foreach_info *f = n->ext;
+			if (is_lib)
+				pull_global(s, lib, f->array);
+			pull_from(s, lib, f->limit, is_lib);
+			pull_from(s, lib, f->body, is_lib);
+		}
+		pull_from(s, lib, n->a, is_lib);
+		pull_from(s, lib, n->b, is_lib);
+		pull_from(s, lib, n->c, is_lib);
+		pull_from(s, lib, n->d, is_lib);
+	}
+}
+
+int tapsets_link(struct script *s, struct script *lib)
+{
+	int before = diag_errors();
+	struct probe *aliases = take_aliases(&s->probes);
+	struct probe *lib_aliases = take_aliases(&lib->probes);
+	/* The script's own aliases come first; chained aliases expand in later rounds. */
+	struct probe **t = &aliases;
+	while (*t)
+		t = &(*t)->next;
+	*t = lib_aliases;
+	int rounds = 0;
+	while (expand_aliases(s, aliases))
+		if (++rounds > 20) {
+			diag_error(s->probes ? s->probes->loc : (struct loc){ 0 }, "probe aliases nest too deeply");
+			break;
+		}
+	/* Tapset functions use each other and tapset globals. */
+	for (struct probe *p = s->probes; p; p = p->next) {
+		pull_from(s, lib, p->cond, 1);
+		pull_from(s, lib, p->body, 1);
+	}
+	for (struct func *f = s->funcs; f; f = f->next)
+		pull_from(s, lib, f->body, 0);
+	return diag_errors() - before;
+}

@@ -1,0 +1,14 @@
+/* The tapset library: parsed once, taken from on demand. */
+#ifndef TAPC_TAPSETS_H
+#define TAPC_TAPSETS_H
+
+#include "ast.h"
+
+/* Parses every *.stp file in the directories into lib; returns the number of errors. */
+int tapsets_load(struct script *lib, const char **dirs, int ndirs);
+
+/* Expands probe aliases (the script's and the library's) and copies into s the library
+   functions and globals it uses. Returns the number of errors. */
+int tapsets_link(struct script *s, struct script *lib);
+
+#endif
