@@ -23,7 +23,7 @@ struct tap_rec_hdr {
 
 struct tap_rec_done {
 	uint64_t errors;       /* runtime errors reported */
-	uint64_t lost_records; /* output records dropped because the buffer was full */
+	uint64_t lost_lines;   /* output lines dropped because the buffer was full */
 	uint64_t skipped;      /* probe hits skipped (reentrancy, overload) */
 };
 

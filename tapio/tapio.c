@@ -21,7 +21,7 @@ struct options {
 	long target;
 	const char *output;
 	long timeout;
-	long bufsize_mb;
+	double bufsize_mb;
 	const char *ko;
 };
 
@@ -152,6 +152,43 @@ static pid_t spawn_waiting(const char *cmd, int *go_fd)
 	return pid;
 }
 
+/* A guardian outlives tapio: if tapio dies without saying goodbye (even by SIGKILL),
+   it removes the module. The module itself stops its probes when its stream closes. */
+static int start_guardian(const char *name)
+{
+	int p[2];
+	if (pipe(p))
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		char c;
+		close(p[1]);
+		setsid();
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		for (int fd = 0; fd < 3; fd++)
+			if (fd != 2)
+				close(fd);
+		ssize_t k;
+		while ((k = read(p[0], &c, 1)) < 0 && errno == EINTR)
+			;
+		if (k == 1)
+			_exit(0); /* tapio finished and unloaded the module itself */
+		for (int i = 0; i < 200; i++) {
+			if (syscall(SYS_delete_module, name, O_NONBLOCK) == 0 || errno == ENOENT)
+				_exit(0);
+			usleep(10000);
+		}
+		_exit(1);
+	}
+	close(p[0]);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	return p[1];
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -215,7 +252,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'x': o->target = atol(optarg); break;
 		case 'o': o->output = optarg; break;
 		case 'T': o->timeout = atol(optarg); break;
-		case 's': o->bufsize_mb = atol(optarg); break;
+		case 's': o->bufsize_mb = atof(optarg); break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}
@@ -259,12 +296,15 @@ int main(int argc, char **argv)
 	}
 	char params[128];
 	snprintf(params, sizeof params, "target=%ld bufsize_kb=%ld", o.target,
-		 o.bufsize_mb > 0 ? o.bufsize_mb * 1024 : 1024);
+		 o.bufsize_mb > 0 ? (long)(o.bufsize_mb * 1024) : 1024L);
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	int guardian = start_guardian(name);
 	if (load_module(o.ko, name, params)) {
+		if (guardian >= 0 && write(guardian, "x", 1) != 1)
+			perror("tapio: guardian");
 		if (child > 0)
 			kill(child, SIGKILL);
 		return 1;
@@ -316,12 +356,14 @@ int main(int argc, char **argv)
 	close(s.data);
 	close(s.ctl);
 	unload_module(name);
+	if (guardian >= 0 && write(guardian, "x", 1) != 1)
+		perror("tapio: guardian");
 	if (child > 0) {
 		kill(child, SIGTERM);
 		waitpid(child, NULL, 0);
 	}
-	if (s.result.lost_records)
-		fprintf(stderr, "WARNING: %llu records of output lost\n", (unsigned long long)s.result.lost_records);
+	if (s.result.lost_lines)
+		fprintf(stderr, "WARNING: %llu lines of output lost\n", (unsigned long long)s.result.lost_lines);
 	if (s.result.errors)
 		fprintf(stderr, "WARNING: Number of errors: %llu, skipped probes: %llu\n",
 			(unsigned long long)s.result.errors, (unsigned long long)s.result.skipped);

@@ -30,8 +30,9 @@ static u64 ring_head, ring_tail;        /* free-running byte counters */
 static DEFINE_SPINLOCK(ring_lock);
 static DECLARE_WAIT_QUEUE_HEAD(ring_readq);
 static DECLARE_WAIT_QUEUE_HEAD(ring_writeq);
-static atomic64_t lost_records = ATOMIC64_INIT(0);
+static atomic64_t lost_lines = ATOMIC64_INIT(0);
 static int exit_requested, exit_reported, session_done, done_reported;
+static int abandoned;                   /* tapio went away without stopping the session */
 static struct timer_list wake_timer;
 
 static size_t ring_used(void)
@@ -71,13 +72,17 @@ static int ring_put(u32 type, const void *data, size_t len, int can_wait)
 			return 0;
 		}
 		spin_unlock_irqrestore(&ring_lock, flags);
-		if (!can_wait) {
-			atomic64_inc(&lost_records);
+		if (!can_wait || READ_ONCE(abandoned)) {
+			/* Dropped output is counted in lines, the unit users see. */
+			long lines = 0;
+			for (size_t i = 0; i < len; i++)
+				lines += ((const char *)data)[i] == '\n';
+			atomic64_add(lines ? lines : 1, &lost_lines);
 			return -ENOSPC;
 		}
 		wake_up_interruptible(&ring_readq);
 		if (wait_event_interruptible(ring_writeq,
-					     ring_size - ring_used() >= sizeof h + len))
+					     ring_size - ring_used() >= sizeof h + len || READ_ONCE(abandoned)))
 			return -EINTR;
 	}
 }
@@ -290,8 +295,8 @@ static ssize_t data_read(struct file *file, char __user *ubuf, size_t count, lof
 		if (done_reported)
 			return 0;
 		d.errors = tap_errors;
-		d.lost_records = atomic64_read(&lost_records);
-		d.skipped = 0;
+		d.lost_lines = atomic64_read(&lost_lines);
+		d.skipped = atomic64_read(&skipped_probes);
 		done_reported = 1;
 		return put_control(ubuf, count, TAP_REC_DONE, &d, sizeof d);
 	}
@@ -308,7 +313,27 @@ static __poll_t data_poll(struct file *file, poll_table *wait)
 	return data_ready() ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
+/* tapio closed the stream (or died) before the session ended: stop the event probes
+   and unblock any writer, so that the module can be removed. */
+static void abandon_work_fn(struct work_struct *w)
+{
+	events_unregister();
+}
+static DECLARE_WORK(abandon_work, abandon_work_fn);
+
+static int data_release(struct inode *inode, struct file *file)
+{
+	if (!READ_ONCE(session_done)) {
+		WRITE_ONCE(abandoned, 1);
+		atomic_set(&events_armed, 0);
+		wake_up_interruptible(&ring_writeq);
+		queue_work(session_wq, &abandon_work);
+	}
+	return 0;
+}
+
 static const struct proc_ops data_ops = {
+	.proc_release = data_release,
 	.proc_read = data_read,
 	.proc_poll = data_poll,
 	.proc_lseek = noop_llseek,

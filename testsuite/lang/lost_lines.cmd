@@ -1,0 +1,1 @@
+$TAPIO -T 60 -s 0.016 $KO 2>/tmp/lost.err | wc -l > /tmp/lost.n; lost=$(sed -n 's/^WARNING: \([0-9]*\) lines of output lost$/\1/p' /tmp/lost.err); echo $(( $(cat /tmp/lost.n) + lost )); [ "${lost:-0}" -gt 0 ] && echo some-lost
