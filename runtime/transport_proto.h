@@ -27,6 +27,20 @@ struct tap_rec_done {
 	uint64_t skipped;      /* probe hits skipped (reentrancy, overload) */
 };
 
+/* /proc/tapc-NAME/dict: one line per aggregation (the dictionary of seed 000):
+     ID NAME NKEYS KEYTYPES HIST START STOP INTERVAL NBUCKETS
+   KEYTYPES is one letter per key part, L (long) or S (string), or - for none.
+   /proc/tapc-NAME/aggs: a snapshot of every CPU's data sets, each one
+   struct tap_snap_hdr, then 8 + NBUCKETS 64-bit words (count, sum, min, max,
+   four words of variance state, histogram), then the key parts: a long is 8 bytes,
+   a string a 16-bit length and its bytes. */
+struct tap_snap_hdr {
+	uint16_t id;
+	uint16_t cpu;
+	uint32_t size;     /* bytes of this data set, header included */
+};
+#define TAP_SNAP_STAT_WORDS 8
+
 /* tapio writes these words to the module's ctl file. */
 #define TAP_CTL_START "start"
 #define TAP_CTL_STOP "stop"

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <getopt.h>
 #include <libelf.h>
 #include <poll.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "aggmerge.h"
 #include "transport_proto.h"
 
 struct options {
@@ -22,6 +24,7 @@ struct options {
 	const char *output;
 	long timeout;
 	double bufsize_mb;
+	int json;
 	const char *ko;
 };
 
@@ -35,7 +38,9 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-	fputs("Usage: tapio [-c CMD] [-x PID] [-o FILE] [-T SEC] [-s MB] NAME.ko\n", out);
+	fputs("Usage: tapio [-c CMD] [-x PID] [-o FILE] [-T SEC] [-s MB] [--json] NAME.ko\n"
+	      "  --json   at the end, print every statistic as one JSON document, merged from\n"
+	      "           each CPU's data sets by tapio\n", out);
 }
 
 /* The module's own name, from its .modinfo "name=" entry. */
@@ -243,11 +248,68 @@ static void handle_records(struct session *s)
 	s->len -= off;
 }
 
+static char *slurp(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap + 1);
+	ssize_t k;
+	while (buf && (k = read(fd, buf + n, cap - n)) > 0) {
+		n += (size_t)k;
+		if (n == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap + 1);
+		}
+	}
+	close(fd);
+	if (buf)
+		buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* Seed 000's consumer: the dictionary and every CPU's data sets, merged here. */
+static int print_json(const char *dir, int out)
+{
+	size_t dlen, alen;
+	char *dpath = NULL, *apath = NULL;
+	if (asprintf(&dpath, "%s/dict", dir) < 0 || asprintf(&apath, "%s/aggs", dir) < 0)
+		return -1;
+	char *dict_text = slurp(dpath, &dlen), *snap = slurp(apath, &alen);
+	struct agg_dict dict;
+	struct agg_table t;
+	if (!dict_text || !snap || agg_dict_parse(&dict, dict_text)) {
+		fprintf(stderr, "tapio: cannot read the module's aggregations\n");
+		return -1;
+	}
+	agg_table_init(&t);
+	if (agg_merge_snapshot(&t, &dict, snap, alen) < 0)
+		fprintf(stderr, "tapio: malformed aggregation snapshot\n");
+	FILE *f = fdopen(dup(out), "w");
+	if (f) {
+		agg_print_json(f, &t, &dict);
+		fclose(f);
+	}
+	agg_table_free(&t);
+	free(dict.d);
+	free(dict_text);
+	free(snap);
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	int ch;
-	while ((ch = getopt(argc, argv, "+c:x:o:T:s:h")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:x:o:T:s:h", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'J': o->json = 1; break;
 		case 'c': o->cmd = optarg; break;
 		case 'x': o->target = atol(optarg); break;
 		case 'o': o->output = optarg; break;
@@ -353,6 +415,8 @@ int main(int argc, char **argv)
 		s.len += (size_t)k;
 		handle_records(&s);
 	}
+	if (o.json && s.done)
+		print_json(dir, s.out);
 	close(s.data);
 	close(s.ctl);
 	unload_module(name);

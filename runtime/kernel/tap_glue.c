@@ -174,6 +174,7 @@ static void ctx_free(struct tap_ctx *c)
 #include "probe_timer.c"
 #include "probe_kprobe.c"
 #include "probe_syscall.c"
+#include "snapshot.c"
 
 /* ---- session work: begin on "start", end on "stop" ---- */
 
@@ -384,7 +385,9 @@ static int __init tap_init(void)
 	if (!proc_dir)
 		goto fail;
 	if (!proc_create("data", 0400, proc_dir, &data_ops) ||
-	    !proc_create("ctl", 0200, proc_dir, &ctl_ops))
+	    !proc_create("ctl", 0200, proc_dir, &ctl_ops) ||
+	    !proc_create("dict", 0400, proc_dir, &dict_ops) ||
+	    !proc_create("aggs", 0400, proc_dir, &aggs_ops))
 		goto fail;
 	mod_timer(&wake_timer, jiffies + 1);
 	return 0;

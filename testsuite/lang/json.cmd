@@ -1,0 +1,9 @@
+$TAPIO --json $KO | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["aggregations"]
+s = d["s"][0]
+print("s", s["key"], s["count"], s["sum"], s["min"], s["max"], s["avg"], sum(b["count"] for b in s["hist"]))
+for r in sorted(d["h"], key=lambda r: r["key"][1]):
+    print("h", r["key"], r["count"], r["sum"])
+print("cpus", len(d["ticks"]), all(r["count"] > 0 for r in d["ticks"]))
+'
