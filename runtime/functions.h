@@ -76,4 +76,8 @@ int64_t tap_fn_ushort(struct tap_ctx *c, int64_t v);
 const char *tap_fn_errno_str(struct tap_ctx *c, char *out, int64_t e);
 const char *tap_errno_name(int64_t e);
 
+/* kernel.trace probes: argument idx widened as its C type says (translator's TC_*). */
+#define TAP_TRACE_ARGS 6
+int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv);
+
 #endif

@@ -539,6 +539,9 @@ static void gen_expr(struct gen *g, struct node *n)
 	case N_INDEX:
 		gen_index_read(g, n);
 		break;
+	case N_TARGET:
+		emit(g, "tap_trace_arg(c, %d, %d)", (int)n->num, n->op);
+		break;
 	case N_IN:
 		if (is_stats(n->sym)) {
 			emit(g, "((int64_t)tap_agg_exists(c, &tap_aggs, %d, ", n->sym->agg_id);

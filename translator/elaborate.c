@@ -9,6 +9,7 @@
 #include "builtins.h"
 #include "format.h"
 #include "parser.h"
+#include "probes.h"
 
 struct scope {
 	struct sym **locals;    /* the probe's or function's local list */
@@ -16,6 +17,7 @@ struct scope {
 	struct func *fn;        /* NULL in a probe */
 	int loop_depth;
 	int in_probe;
+	struct probe *probe;    /* the probe being checked, for its $arguments */
 };
 
 static struct script *S;
@@ -184,6 +186,35 @@ static struct sym *array_sym(struct node *n, const char *name, struct scope *sc)
 		changed = 1;
 	}
 	return a;
+}
+
+/* $name in a tracepoint probe: the tracepoint's argument of that name, the same in
+   every point of the probe. */
+static enum type infer_target(struct node *n, struct scope *sc)
+{
+	int idx = -1, conv = 0, sites = 0;
+	for (struct site *st = S->sites; sc->probe && st; st = st->next) {
+		if (st->probe != sc->probe)
+			continue;
+		sites++;
+		int found = -1;
+		for (int i = 0; i < st->nparams; i++)
+			if (!strcmp(st->params[i].name, n->str + 1))
+				found = i;
+		if (found < 0 || (idx >= 0 && (found != idx || st->params[found].conv != conv))) {
+			idx = -2;
+			break;
+		}
+		idx = found;
+		conv = st->params[found].conv;
+	}
+	if (idx < 0 || !sites) {
+		err(n->loc, "target variable '%s' is not available in this probe%s", n->str, "");
+		return T_LONG;
+	}
+	n->num = idx;
+	n->op = conv;
+	return T_LONG;
 }
 
 static void check_lvalue(struct node *n)
@@ -530,8 +561,7 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 		break;
 	}
 	case N_TARGET:
-		err(n->loc, "target variable '%s' is not available in this probe%s", n->str, "");
-		t = T_LONG;
+		t = infer_target(n, sc);
 		break;
 	default:
 		break;
@@ -695,7 +725,7 @@ static void round_all(struct script *s)
 		check_stmt(f->body, &sc);
 	}
 	for (struct probe *p = s->probes; p; p = p->next) {
-		struct scope sc = { &p->locals, NULL, NULL, 0, 1 };
+		struct scope sc = { &p->locals, NULL, NULL, 0, 1, p };
 		if (p->cond)
 			want_long(p->cond, &sc);
 		check_stmt(p->body, &sc);

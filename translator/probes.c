@@ -37,7 +37,8 @@ struct site *probes_resolve(struct script *s)
 	for (struct probe *p = s->probes; p; p = p->next) {
 		for (struct probe_point *pp = p->points; pp; pp = pp->next) {
 			if (probe_special_match(p, pp, &tail) || probe_timer_match(p, pp, &tail) ||
-			    probe_kprobe_match(p, pp, &tail) || probe_syscall_match(p, pp, &tail))
+			    probe_kprobe_match(p, pp, &tail) || probe_syscall_match(p, pp, &tail) ||
+			    probe_trace_match(p, pp, &tail))
 				continue;
 			if (!pp->optional)
 				diag_error(pp->loc, "probe point '%s' does not match any known probe",

@@ -5,6 +5,14 @@
 
 #include "ast.h"
 
+/* A tracepoint argument: its name and how its C type widens to a long. */
+enum { TC_LONG, TC_S32, TC_U32, TC_S16, TC_U16, TC_S8, TC_U8 };
+#define TAP_TRACE_MAX_ARGS 6
+struct trace_param {
+	char *name;
+	int conv;
+};
+
 struct site {
 	struct probe *probe;
 	const char *kind;       /* the runtime's enum tap_probe_kind name */
@@ -16,6 +24,8 @@ struct site {
 	int maxactive;
 	int optional;
 	int nr;                 /* system call number */
+	int nparams;            /* tracepoints: TP_PROTO's parameters */
+	struct trace_param params[TAP_TRACE_MAX_ARGS];
 	struct site *next;
 };
 
@@ -39,6 +49,7 @@ extern struct probe_env probe_env;
 
 int probe_syscall_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 int syscall_number(const char *name);
+int probe_trace_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 
 /* A new site for p at pp, appended through *tail. */
 struct site *site_add(struct probe *p, struct probe_point *pp, const char *kind, struct site ***tail);

@@ -229,3 +229,23 @@ int64_t tap_fn_syscall_nr(struct tap_ctx *c)
 {
 	return c->probe ? c->probe->nr : -1;
 }
+
+int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv)
+{
+	const unsigned long *args = c->regs;
+	unsigned long v;
+	if (!args || !c->probe || c->probe->kind != TAP_PROBE_TRACEPOINT || idx < 0 || idx >= TAP_TRACE_ARGS) {
+		tap_error(c, "tracepoint arguments are only available in kernel.trace probes", NULL);
+		return 0;
+	}
+	v = args[idx];
+	switch (conv) {
+	case 1: return (s32)v;
+	case 2: return (u32)v;
+	case 3: return (s16)v;
+	case 4: return (u16)v;
+	case 5: return (s8)v;
+	case 6: return (u8)v;
+	default: return (int64_t)v;
+	}
+}

@@ -174,6 +174,7 @@ static void ctx_free(struct tap_ctx *c)
 #include "probe_timer.c"
 #include "probe_kprobe.c"
 #include "probe_syscall.c"
+#include "probe_tracepoint.c"
 #include "snapshot.c"
 
 /* ---- session work: begin on "start", end on "stop" ---- */
@@ -190,6 +191,7 @@ static void events_unregister(void)
 	atomic_set(&events_armed, 0);
 	kprobes_unregister();
 	syscalls_unregister();
+	tracepoints_unregister();
 	timers_unregister();
 	events_registered = 0;
 }
@@ -200,7 +202,7 @@ static void begin_work_fn(struct work_struct *w)
 	if (tap_get_state() != TAP_RUNNING)
 		return;
 	events_registered = 1;
-	if (timers_register() || kprobes_register() || syscalls_register()) {
+	if (timers_register() || kprobes_register() || syscalls_register() || tracepoints_register()) {
 		events_unregister();
 		tap_set_state(TAP_ERRORED);
 		tap_errors++;

@@ -101,3 +101,5 @@ int64_t tap_fn_kernel_char(struct tap_ctx *c, int64_t a) { return no_memory(c); 
 int64_t tap_fn_syscall_arg(struct tap_ctx *c, int64_t n) { return no_memory(c); }
 int64_t tap_fn_syscall_retval(struct tap_ctx *c) { return no_memory(c); }
 int64_t tap_fn_syscall_nr(struct tap_ctx *c) { return -1; }
+
+int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv) { return no_memory(c); }

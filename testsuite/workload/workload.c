@@ -2,11 +2,13 @@
    workload writes N [BYTES]   N write(2)s of BYTES bytes (default 10) to /dev/null
    workload opens N            N open(2)s of /dev/null
    workload reads N            N read(2)s of 1 byte from /dev/zero
-   workload lines N            prints N numbered lines to stdout */
+   workload lines N            prints N numbered lines to stdout
+   workload forks N            forks N children that exit at once, waiting for each */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
@@ -33,6 +35,13 @@ int main(int argc, char **argv)
 			if (read(fd, buf, 1) != 1)
 				return 1;
 		close(fd);
+	} else if (!strcmp(argv[1], "forks")) {
+		for (long i = 0; i < n; i++) {
+			pid_t pid = fork();
+			if (pid == 0)
+				_exit(0);
+			waitpid(pid, NULL, 0);
+		}
 	} else if (!strcmp(argv[1], "lines")) {
 		for (long i = 0; i < n; i++)
 			printf("line %ld\n", i);
