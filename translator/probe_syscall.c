@@ -89,3 +89,12 @@ int probe_syscall_match(struct probe *p, struct probe_point *pp, struct site ***
 			   c->arg->str);
 	return 1;
 }
+
+int syscall_names(const char ***names)
+{
+	load_table();
+	*names = xcalloc((size_t)ntable + 1, sizeof **names);
+	for (int i = 0; i < ntable; i++)
+		(*names)[i] = table[i].name;
+	return ntable;
+}

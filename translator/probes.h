@@ -49,6 +49,7 @@ extern struct probe_env probe_env;
 
 int probe_syscall_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 int syscall_number(const char *name);
+int syscall_names(const char ***names);
 int probe_trace_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 
 /* A new site for p at pp, appended through *tail. */

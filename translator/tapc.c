@@ -17,6 +17,7 @@
 #include "parse.h"
 #include "preprocess.h"
 #include "probes.h"
+#include "listing.h"
 #include "tapsets.h"
 
 char **parse_args;
@@ -40,6 +41,8 @@ struct options {
 	int ntapset_dirs;
 	int user_runtime;
 	int vm;
+	const char *list_pattern;  /* -l / -L */
+	int list_locals;
 	struct codegen_options cg;
 };
 
@@ -285,8 +288,9 @@ int main(int argc, char **argv)
 		case 's': o.bufsize_mb = optarg; break;
 		case 'T': o.timeout = optarg; break;
 		case 'l': case 'L':
-			fprintf(stderr, "tapc: -l/-L are not supported yet\n");
-			return 1;
+			o.list_pattern = optarg;
+			o.list_locals = ch == 'L';
+			break;
 		case OPT_RUNTIME:
 			if (!strcmp(optarg, "user"))
 				o.user_runtime = 1;
@@ -299,6 +303,17 @@ int main(int argc, char **argv)
 		case 'h': case OPT_HELP: usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}
+	}
+	if (o.list_pattern) {
+		probe_env.user_runtime = o.user_runtime;
+		char *kver = o.user_runtime ? NULL : o.kernel ? xstrdup(o.kernel) : build_default_kernel(0);
+		if (kver)
+			probe_env.kernel_dir = strchr(kver, '/') ? kver : xasprintf("/lib/modules/%s/build", kver);
+		o.tapset_dirs[o.ntapset_dirs++] = tapset_dir();
+		struct script lib = { 0 };
+		if (tapsets_load(&lib, o.tapset_dirs, o.ntapset_dirs))
+			return 1;
+		return list_probes(o.list_pattern, o.list_locals, &lib);
 	}
 	const char *file = "<input>";
 	char *text;

@@ -75,7 +75,7 @@ static int comp_matches(const struct probe_comp *pat, const struct probe_comp *n
 }
 
 /* Does the point (a pattern, maybe with *) name this alias? */
-static int point_matches(const struct probe_point *pat, const struct probe_point *alias)
+int tapsets_point_matches(const struct probe_point *pat, const struct probe_point *alias)
 {
 	const struct probe_comp *a = pat->comps, *b = alias->comps;
 	for (; a && b; a = a->next, b = b->next)
@@ -108,7 +108,7 @@ static int expand_aliases(struct script *s, struct probe *aliases)
 			pp->next = NULL;
 			int matched = 0;
 			for (struct probe *a = aliases; a; a = a->next) {
-				if (!point_matches(pp, a->alias))
+				if (!tapsets_point_matches(pp, a->alias))
 					continue;
 				matched = 1;
 				struct probe *np = xcalloc(1, sizeof *np);
@@ -137,6 +137,21 @@ static int expand_aliases(struct script *s, struct probe *aliases)
 	}
 	s->probes = out;
 	return expanded;
+}
+
+/* Copies the alias definitions of a probe list (the library stays as it is). */
+static struct probe *copy_aliases(const struct probe *list)
+{
+	struct probe *aliases = NULL;
+	for (; list; list = list->next) {
+		if (!list->alias_kind)
+			continue;
+		struct probe *a = xcalloc(1, sizeof *a);
+		*a = *list;
+		a->next = aliases;
+		aliases = a;
+	}
+	return aliases;
 }
 
 /* Moves alias definitions out of a probe list. */
@@ -236,7 +251,7 @@ int tapsets_link(struct script *s, struct script *lib)
 {
 	int before = diag_errors();
 	struct probe *aliases = take_aliases(&s->probes);
-	struct probe *lib_aliases = take_aliases(&lib->probes);
+	struct probe *lib_aliases = copy_aliases(lib->probes);
 	/* The script's own aliases come first; chained aliases expand in later rounds. */
 	struct probe **t = &aliases;
 	while (*t)

@@ -11,4 +11,7 @@ int tapsets_load(struct script *lib, const char **dirs, int ndirs);
    functions and globals it uses. Returns the number of errors. */
 int tapsets_link(struct script *s, struct script *lib);
 
+/* Does a probe point pattern (with * wildcards) match a probe point's name? */
+int tapsets_point_matches(const struct probe_point *pattern, const struct probe_point *name);
+
 #endif
