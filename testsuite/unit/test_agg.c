@@ -1,0 +1,209 @@
+/* Unit tests of associative arrays and per-CPU statistics, with threads standing in for
+   CPUs: writers update only their own buffer with no lock while a reader merges. */
+#include <check.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include "agg.h"
+
+static __thread int cpu_of_thread;
+static char sink[1 << 16];
+static size_t nsink;
+
+int tap_cpu_id(void) { return cpu_of_thread; }
+void tap_wmb(void) { __atomic_thread_fence(__ATOMIC_RELEASE); }
+void tap_rmb(void) { __atomic_thread_fence(__ATOMIC_ACQUIRE); }
+void *tap_alloc(size_t size) { return malloc(size); }
+void tap_free(void *p) { free(p); }
+void tap_request_exit(void) {}
+void tap_script_exit(void) {}
+void tap_output_flush(struct tap_ctx *c)
+{
+	size_t n = c->olen < sizeof sink - nsink ? c->olen : sizeof sink - nsink;
+	memcpy(sink + nsink, c->obuf, n);
+	nsink += n;
+	c->olen = 0;
+}
+
+static struct tap_ctx *ctx(void)
+{
+	return calloc(1, sizeof(struct tap_ctx));
+}
+
+START_TEST(map_set_get_delete_and_overflow)
+{
+	struct tap_map m = { .name = "m", .nkeys = 2, .ktypes = { TAP_T_STR, TAP_T_LONG },
+			     .vtype = TAP_T_LONG, .max_entries = 3 };
+	struct tap_ctx *c = ctx();
+	ck_assert_int_eq(tap_map_init(&m), 0);
+	union tap_key k1[] = { { .s = "a" }, { .l = 1 } }, k2[] = { { .s = "b" }, { .l = 2 } };
+	tap_map_set_long(c, &m, k1, 10, NULL);
+	tap_map_set_long(c, &m, k2, 20, NULL);
+	ck_assert_int_eq(tap_map_get_long(&m, k1), 10);
+	ck_assert_int_eq(tap_map_get_long(&m, k2), 20);
+	ck_assert(tap_map_exists(&m, k1));
+	tap_map_delete(&m, k1);
+	ck_assert(!tap_map_exists(&m, k1));
+	for (int i = 0; i < 3; i++) {
+		union tap_key k[] = { { .s = "x" }, { .l = i } };
+		tap_map_set_long(c, &m, k, i, NULL);
+	}
+	ck_assert_str_eq(c->error, "Array overflow, check size limit");
+	tap_map_destroy(&m);
+	free(c);
+}
+END_TEST
+
+START_TEST(map_sorted_iteration_is_stable)
+{
+	struct tap_map m = { .name = "m", .nkeys = 1, .ktypes = { TAP_T_LONG }, .vtype = TAP_T_LONG,
+			     .max_entries = 100 };
+	struct tap_ctx *c = ctx();
+	tap_map_init(&m);
+	int64_t vals[] = { 5, 3, 5, 1, 3 };
+	for (int i = 0; i < 5; i++) {
+		union tap_key k[] = { { .l = i } };
+		tap_map_set_long(c, &m, k, vals[i], NULL);
+	}
+	struct tap_iter it;
+	ck_assert_int_eq(tap_map_iter_begin(c, &m, &it, -1, -1, -1), 0);
+	int64_t order[5], n = 0;
+	while (tap_iter_next(&it))
+		order[n++] = ((struct tap_map_ent *)it.cur)->key[0].l;
+	tap_iter_end(c, &it);
+	/* values 5,5,3,3,1 with ties in insertion order */
+	int64_t want[] = { 0, 2, 1, 4, 3 };
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(order[i], want[i]);
+	tap_map_destroy(&m);
+	free(c);
+}
+END_TEST
+
+#define NCPUS 4
+#define NKEYS 500
+#define ROUNDS 200
+
+static struct tap_agg_spec specs[] = {
+	{ "s", 1, { TAP_T_STR }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES },
+	{ "total", 0, { 0 }, TAP_HIST_LOG, 0, 0, 0, TAP_HIST_LOG_BUCKETS, MAXMAPENTRIES },
+};
+static struct tap_aggs aggs;
+static volatile int writers_done;
+
+static void *writer(void *arg)
+{
+	cpu_of_thread = (int)(intptr_t)arg;
+	struct tap_ctx *c = ctx();
+	char key[32];
+	for (int r = 0; r < ROUNDS; r++) {
+		for (int k = 0; k < NKEYS; k++) {
+			snprintf(key, sizeof key, "key%d", k);
+			union tap_key kk[] = { { .s = key } };
+			tap_agg_add(c, &aggs, 0, kk, k, NULL);
+			tap_agg_add(c, &aggs, 1, NULL, 1, NULL);
+		}
+	}
+	ck_assert_ptr_null(c->error);
+	free(c);
+	return NULL;
+}
+
+/* Reads while the writers run: every merged value is a whole update, never torn. */
+static void *reader(void *arg)
+{
+	cpu_of_thread = NCPUS; /* a reader owns no buffer it writes */
+	struct tap_ctx *c = ctx();
+	while (!__atomic_load_n(&writers_done, __ATOMIC_ACQUIRE)) {
+		union tap_key kk[] = { { .s = "key7" } };
+		struct tap_stat *st = (struct tap_stat *)c->statbuf[0];
+		if (tap_agg_get(&aggs, 0, kk, st, (struct tap_stat *)c->statbuf[1]))
+			ck_assert_int_eq(st->sum, 7 * st->count);
+	}
+	free(c);
+	return arg;
+}
+
+START_TEST(per_cpu_updates_merge_exactly)
+{
+	ck_assert_int_eq(tap_aggs_init(&aggs, specs, 2, NCPUS + 1, 64 << 20), 0);
+	pthread_t w[NCPUS], r;
+	pthread_create(&r, NULL, reader, NULL);
+	for (int i = 0; i < NCPUS; i++)
+		pthread_create(&w[i], NULL, writer, (void *)(intptr_t)i);
+	for (int i = 0; i < NCPUS; i++)
+		pthread_join(w[i], NULL);
+	__atomic_store_n(&writers_done, 1, __ATOMIC_RELEASE);
+	pthread_join(r, NULL);
+
+	struct tap_ctx *c = ctx();
+	struct tap_iter it;
+	ck_assert_int_eq(tap_agg_iter_begin(c, &aggs, 0, &it, 1, TAP_X_COUNT, 1, -1), 0);
+	ck_assert_int_eq(it.n, NKEYS);
+	int64_t total = 0;
+	while (tap_iter_next(&it)) {
+		struct tap_agg_merged *m = it.cur;
+		int k = atoi(m->key[0].s + 3);
+		ck_assert_int_eq(m->st.count, NCPUS * ROUNDS);
+		ck_assert_int_eq(m->st.sum, (int64_t)k * NCPUS * ROUNDS);
+		ck_assert_int_eq(m->st.min, k);
+		ck_assert_int_eq(m->st.max, k);
+		total += m->st.count;
+	}
+	tap_iter_end(c, &it);
+	ck_assert_int_eq(total, NCPUS * ROUNDS * NKEYS);
+	ck_assert_int_eq(tap_agg_extract(c, &aggs, 1, NULL, TAP_X_COUNT, NULL), NCPUS * ROUNDS * NKEYS);
+
+	/* delete: one key, then everything */
+	union tap_key k7[] = { { .s = "key7" } };
+	tap_agg_delete(&aggs, 0, k7);
+	ck_assert(!tap_agg_exists(c, &aggs, 0, k7));
+	tap_agg_clear(&aggs, 0);
+	ck_assert_int_eq(tap_agg_iter_begin(c, &aggs, 0, &it, 0, TAP_X_COUNT, 1, -1), 0);
+	ck_assert_int_eq(it.n, 0);
+	tap_iter_end(c, &it);
+	/* stale data sets are reset by the next update, not added to */
+	cpu_of_thread = 0;
+	tap_agg_add(c, &aggs, 0, k7, 3, NULL);
+	ck_assert_int_eq(tap_agg_extract(c, &aggs, 0, k7, TAP_X_SUM, NULL), 3);
+	ck_assert_int_eq(tap_agg_extract(c, &aggs, 0, (union tap_key[]){ { .s = "key8" } }, TAP_X_COUNT, NULL), 0);
+	tap_agg_extract(c, &aggs, 0, (union tap_key[]){ { .s = "key8" } }, TAP_X_MIN, "here");
+	ck_assert_str_eq(c->error, "empty aggregate");
+	tap_aggs_destroy(&aggs);
+	free(c);
+}
+END_TEST
+
+START_TEST(pool_full_is_an_error_not_a_crash)
+{
+	struct tap_aggs small;
+	ck_assert_int_eq(tap_aggs_init(&small, specs, 2, 1, 64 * 1024), 0);
+	struct tap_ctx *c = ctx();
+	cpu_of_thread = 0;
+	char key[32];
+	for (int k = 0; k < 100000 && !c->error; k++) {
+		snprintf(key, sizeof key, "k%d", k);
+		tap_agg_add(c, &small, 0, (union tap_key[]){ { .s = key } }, 1, NULL);
+	}
+	ck_assert_ptr_nonnull(c->error);
+	ck_assert(strstr(c->error, "pool full") != NULL);
+	tap_aggs_destroy(&small);
+	free(c);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("maps and aggregations");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, map_set_get_delete_and_overflow);
+	tcase_add_test(tc, map_sorted_iteration_is_stable);
+	tcase_add_test(tc, per_cpu_updates_merge_exactly);
+	tcase_add_test(tc, pool_full_is_an_error_not_a_crash);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
