@@ -280,6 +280,20 @@ int tap_map_iter_begin(struct tap_ctx *c, struct tap_map *m, struct tap_iter *it
 			tap_error(c, "out of memory for foreach", NULL);
 			return -1;
 		}
+		/* As in SystemTap, sorting reorders the array: later unsorted foreach loops
+		   see the last sorted order. */
+		struct tap_map_ent *prev = NULL;
+		for (int64_t i = 0; i < it->n; i++) {
+			struct tap_map_ent *e = it->items[i];
+			e->older = prev;
+			e->newer = NULL;
+			if (prev)
+				prev->newer = e;
+			else
+				m->oldest = e;
+			prev = e;
+		}
+		m->newest = prev;
 	}
 	if (limit >= 0 && limit < it->n)
 		it->n = limit;

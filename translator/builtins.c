@@ -31,7 +31,6 @@ static const struct cbuiltin table[] = {
 	{ "cpu_clock_ns", L, 1, { L }, "tap_fn_cpu_clock_ns" },
 	{ "jiffies", L, 0, { 0 }, "tap_fn_jiffies" },
 	{ "HZ", L, 0, { 0 }, "tap_fn_HZ" },
-	{ "num_online_cpus", L, 0, { 0 }, "tap_fn_num_online_cpus" },
 	/* memory, fault-safe */
 	{ "user_string", S, 1, { L }, "tap_fn_user_string" },
 	{ "user_string", S, 2, { L, S }, "tap_fn_user_string2" },
@@ -67,13 +66,8 @@ static const struct cbuiltin table[] = {
 	{ "text_str", S, 1, { S }, "tap_fn_text_str" },
 	{ "text_strn", S, 3, { S, L, L }, "tap_fn_text_strn" },
 	{ "string_quoted", S, 1, { S }, "tap_fn_string_quoted" },
-	{ "toupper", S, 1, { S }, "tap_fn_toupper" },
-	{ "tolower", S, 1, { S }, "tap_fn_tolower" },
 	{ "isdigit", L, 1, { S }, "tap_fn_isdigit" },
 	{ "sprint", S, 1, { L }, "tap_fn_sprint_long" },
-	{ "abs", L, 1, { L }, "tap_fn_abs" },
-	{ "min", L, 2, { L, L }, "tap_fn_min" },
-	{ "max", L, 2, { L, L }, "tap_fn_max" },
 	{ "randint", L, 1, { L }, "tap_fn_randint" },
 };
 #undef L

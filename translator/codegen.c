@@ -754,6 +754,32 @@ static void gen_foreach(struct gen *g, struct node *n, int depth)
 	emit(g, "}\n");
 }
 
+/* No side effects and no calls: safe to drop when its value is never used. */
+static int pure(const struct node *n)
+{
+	for (; n; n = n->next) {
+		switch (n->kind) {
+		case N_NUM: case N_STR: case N_VAR: case N_BINARY: case N_UNARY: case N_TERNARY:
+		case N_INDEX: case N_IN: case N_EXTRACT:
+			break;
+		default:
+			return 0;
+		}
+		if (!pure(n->a) || !pure(n->b) || !pure(n->c))
+			return 0;
+	}
+	return 1;
+}
+
+/* SystemTap drops assignments to locals that are never read (when the value has no
+   side effects), so `x = 1/0` with x unused raises no error there either. */
+static int elided(const struct node *stmt)
+{
+	const struct node *e = stmt->a;
+	return e->kind == N_ASSIGN && e->op == '=' && e->a->kind == N_VAR && e->a->sym &&
+	       e->a->sym->scope == S_LOCAL && !e->a->sym->read && pure(e->b);
+}
+
 static void gen_stmt(struct gen *g, struct node *n, int depth)
 {
 	switch (n->kind) {
@@ -763,6 +789,8 @@ static void gen_stmt(struct gen *g, struct node *n, int depth)
 	case N_NOP:
 		return;
 	case N_EXPR:
+		if (elided(n))
+			return;
 		gen_action(g, n, depth);
 		indent(g, depth);
 		emit(g, "(void)");

@@ -739,7 +739,7 @@ static void mark_uses(struct node *n, int writing)
 		switch (n->kind) {
 		case N_VAR:
 		case N_INDEX:
-			if (n->sym && n->sym->scope == S_GLOBAL) {
+			if (n->sym) {
 				if (writing)
 					n->sym->written = 1;
 				else

@@ -1,0 +1,134 @@
+/* The runtime's hot paths in user space, for callgrind (bench/callgrind-hot-paths).
+
+     hot-paths OP N
+
+   runs OP N times inside bench_run(), the only function callgrind is told to count
+   (--toggle-collect=bench_run), so instructions per operation = Ir / N.  Keyed
+   operations first fill their keys once outside bench_run, so the count is that of a
+   steady-state update, as in bench/run-bench's best round.  Each OP makes the calls
+   tapc generates for the statement in its comment (see tapc -p3), against the whole
+   portable runtime compiled as one unit, as a module compiles it.  The platform layer
+   is stubbed: malloc for memory, CPU 0, no barriers, output thrown away.  OP "empty"
+   is the driver's own loop and dispatch, which callgrind-hot-paths subtracts. */
+#include "tap_runtime.h"
+#include <stdlib.h>
+
+/* ---- platform stubs ---- */
+void *tap_alloc(size_t size) { return malloc(size); }
+void tap_free(void *p) { free(p); }
+int tap_cpu_id(void) { return 0; }
+void tap_wmb(void) { __asm__ __volatile__("" ::: "memory"); }
+void tap_rmb(void) { __asm__ __volatile__("" ::: "memory"); }
+void tap_output_flush(struct tap_ctx *c) { c->olen = 0; }
+void tap_request_exit(void) {}
+void tap_script_exit(void) {}
+/* The kernel's execname() copies current->comm. */
+static const char *comm = "kworker/u4:0";
+const char *tap_fn_execname(struct tap_ctx *c, char *out) { return tap_strcpy(out, comm); }
+
+/* ---- the statistics and array of the benchmark script (bench/scripts/ops.stp) ---- */
+static struct tap_agg_spec specs[] = {
+	{ "agg_scalar", 0, { 0 }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0 },
+	{ "agg_int", 1, { TAP_T_LONG }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0 },
+	{ "agg_three", 3, { TAP_T_LONG, TAP_T_STR, TAP_T_LONG }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0 },
+	{ "s", 1, { TAP_T_STR }, TAP_HIST_NONE, 0, 0, 0, 0, 50000, 0 },
+	{ "h", 0, { 0 }, TAP_HIST_LOG, 0, 0, 0, TAP_HIST_LOG_BUCKETS, MAXMAPENTRIES, 0 },
+};
+static struct tap_aggs aggs;
+static struct tap_map plain = { .name = "plain", .nkeys = 1, .ktypes = { TAP_T_LONG },
+				.vtype = TAP_T_LONG, .max_entries = MAXMAPENTRIES };
+static struct tap_ctx *c;
+static char t0[MAXSTRINGLEN], t1[MAXSTRINGLEN];
+static const char near[] = "operator '<<<' at ops.stp:1:1";
+
+enum op { EMPTY, AGG_SCALAR, AGG_INT1000, AGG_THREE, PLAIN_ADD, PRINTF, AGG_STR_INSERT, AGG_HIST_LOG,
+	  MAP_GET, SPRINTF, NOPS };
+static const char *const names[NOPS] = {
+	"empty", "agg_scalar", "agg_int1000", "agg_three", "plain_add", "printf", "agg_str_insert",
+	"agg_hist_log", "map_get", "sprintf",
+};
+
+static void one(enum op op, int64_t i)
+{
+	switch (op) {
+	case EMPTY:		/* the driver's own cost per iteration, subtracted from the others */
+		break;
+	case AGG_SCALAR:	/* agg_scalar <<< i */
+		tap_agg_add(c, &aggs, 0, NULL, i, near);
+		break;
+	case AGG_INT1000:	/* agg_int[i % 1000] <<< i */
+		tap_agg_add(c, &aggs, 1, (const union tap_key[]){ { .l = tap_mod(c, i, 1000, near) } }, i, near);
+		break;
+	case AGG_THREE:		/* agg_three[i % 1000, execname(), i % 10] <<< i */
+		tap_agg_add(c, &aggs, 2, (const union tap_key[]){ { .l = tap_mod(c, i, 1000, near) },
+			{ .s = (c->near = near, tap_fn_execname(c, t0)) }, { .l = tap_mod(c, i, 10, near) } }, i, near);
+		break;
+	case PLAIN_ADD: {	/* plain[i % 1000] += i */
+		const union tap_key *k = (const union tap_key[]){ { .l = tap_mod(c, i, 1000, near) } };
+		int64_t v = tap_map_get_long(&plain, k) + i;
+		if (!c->error)
+			tap_map_set_long(c, &plain, k, v, near);
+		break;
+	}
+	case PRINTF:		/* printf("%d %s\n", i, "bench line") */
+		tap_printf(c, "%d %s\012", (const struct tap_fmt_arg[]){ { 0, i, NULL }, { 1, 0, "bench line" } }, 2);
+		break;
+	case AGG_STR_INSERT:	/* s[sprintf("key%d", i)] <<< i, every key new */
+		tap_agg_add(c, &aggs, 3, (const union tap_key[]){
+			{ .s = tap_sprintf(t1, "key%d", (const struct tap_fmt_arg[]){ { 0, i, NULL } }, 1) } }, i, near);
+		break;
+	case AGG_HIST_LOG:	/* h <<< i, with @hist_log(h) somewhere */
+		tap_agg_add(c, &aggs, 4, NULL, i, near);
+		break;
+	case MAP_GET:		/* x = plain[i % 1000] */
+		(void)tap_map_get_long(&plain, (const union tap_key[]){ { .l = tap_mod(c, i, 1000, near) } });
+		break;
+	case SPRINTF:		/* sprintf("key%d", i) */
+		tap_sprintf(t1, "key%d", (const struct tap_fmt_arg[]){ { 0, i, NULL } }, 1);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The only code callgrind counts. */
+__attribute__((noinline)) void bench_run(enum op op, int64_t n)
+{
+	for (int64_t i = 0; i < n; i++)
+		one(op, i);
+	__asm__ __volatile__("" ::: "memory");
+}
+
+int main(int argc, char **argv)
+{
+	int op;
+	if (argc != 3) {
+		fprintf(stderr, "usage: hot-paths OP N\n  OP:");
+		for (op = 0; op < NOPS; op++)
+			fprintf(stderr, " %s", names[op]);
+		fprintf(stderr, "\n");
+		return 2;
+	}
+	for (op = 0; op < NOPS && strcmp(argv[1], names[op]); op++)
+		;
+	int64_t n = atoll(argv[2]);
+	if (op == NOPS || n <= 0) {
+		fprintf(stderr, "hot-paths: bad OP or N\n");
+		return 2;
+	}
+	c = calloc(1, sizeof *c);
+	if (!c || tap_aggs_init(&aggs, specs, (int)(sizeof specs / sizeof specs[0]), 1,
+				(size_t)TAP_AGG_POOL_MB << 20) || tap_map_init(&plain))
+		return 1;
+	/* Keys in place first: bench_run then measures updates. */
+	if (op != AGG_STR_INSERT)
+		for (int64_t i = 0; i < 1000; i++)
+			one(op == MAP_GET ? PLAIN_ADD : (enum op)op, i);
+	c->olen = 0;
+	bench_run((enum op)op, n);
+	if (c->error) {
+		fprintf(stderr, "hot-paths: %s: runtime error: %s\n", names[op], c->error);
+		return 1;
+	}
+	return 0;
+}
