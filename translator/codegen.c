@@ -754,21 +754,68 @@ static void gen_foreach(struct gen *g, struct node *n, int depth)
 	emit(g, "}\n");
 }
 
-/* No side effects and no calls: safe to drop when its value is never used. */
-static int pure(const struct node *n)
+static int func_pure(struct func *f);
+
+/* Does running this code change anything outside its own locals? Script functions are
+   pure when their bodies are; runtime functions only read; printing, exit(), error(),
+   globals, statistics and embedded C are effects. */
+static int effect_free(const struct node *n, int allow_local_writes)
 {
 	for (; n; n = n->next) {
 		switch (n->kind) {
-		case N_NUM: case N_STR: case N_VAR: case N_BINARY: case N_UNARY: case N_TERNARY:
-		case N_INDEX: case N_IN: case N_EXTRACT:
+		case N_ASSIGN: case N_PREINC: case N_POSTINC:
+			if (!allow_local_writes || n->a->kind != N_VAR || !n->a->sym || n->a->sym->scope == S_GLOBAL)
+				return 0;
 			break;
-		default:
+		case N_DELETE:
+			if (!allow_local_writes || n->a->kind != N_VAR || !n->a->sym || n->a->sym->scope == S_GLOBAL)
+				return 0;
+			break;
+		case N_STATS_OP:
+		case N_TARGET:
 			return 0;
+		case N_CALL:
+			if (builtin_of(n) != B_NONE && builtin_of(n) != B_SPRINTF)
+				return 0;
+			if (n->fn && !func_pure(n->fn))
+				return 0;
+			break;
+		case N_FOREACH: {
+			const struct foreach_info *f = n->ext;
+			if (!effect_free(f->limit, allow_local_writes) || !effect_free(f->body, allow_local_writes))
+				return 0;
+			break;
 		}
-		if (!pure(n->a) || !pure(n->b) || !pure(n->c))
+		default:
+			break;
+		}
+		if (!effect_free(n->a, allow_local_writes) || !effect_free(n->b, allow_local_writes) ||
+		    !effect_free(n->c, allow_local_writes) || !effect_free(n->d, allow_local_writes))
 			return 0;
 	}
 	return 1;
+}
+
+static int func_pure(struct func *f)
+{
+	/* 0 unknown, 1 pure, 2 impure, 3 being checked (recursion counts as pure) */
+	static struct func *checking[256];
+	static int state[256], n;
+	for (int i = 0; i < n; i++)
+		if (checking[i] == f)
+			return state[i] != 2;
+	if (f->embedded || n >= 256)
+		return 0;
+	int me = n++;
+	checking[me] = f;
+	state[me] = 3;
+	state[me] = effect_free(f->body, 1) ? 1 : 2;
+	return state[me] == 1;
+}
+
+static int pure(const struct node *n)
+{
+	return effect_free(n, 0);
 }
 
 /* SystemTap drops assignments to locals that are never read (when the value has no
@@ -780,6 +827,64 @@ static int elided(const struct node *stmt)
 	       e->a->sym->scope == S_LOCAL && !e->a->sym->read && pure(e->b);
 }
 
+/* Which locals are read, not counting statements already dropped. */
+static void mark_reads(struct node *n)
+{
+	for (; n; n = n->next) {
+		if (n->kind == N_EXPR && n->num)
+			continue;
+		if (n->kind == N_VAR && n->sym && n->sym->scope != S_GLOBAL)
+			n->sym->read = 1;
+		if (n->kind == N_ASSIGN && n->op == '=' && n->a->kind == N_VAR) {
+			mark_reads(n->b);
+			continue;
+		}
+		if (n->kind == N_FOREACH) {
+			struct foreach_info *f = n->ext;
+			mark_reads(f->limit);
+			mark_reads(f->body);
+			continue;
+		}
+		mark_reads(n->a);
+		mark_reads(n->b);
+		mark_reads(n->c);
+		mark_reads(n->d);
+	}
+}
+
+static int mark_elided(struct node *n)
+{
+	int changed = 0;
+	for (; n; n = n->next) {
+		if (n->kind == N_EXPR && !n->num && elided(n)) {
+			n->num = 1;
+			changed = 1;
+		}
+		if (n->kind == N_FOREACH)
+			changed |= mark_elided(((struct foreach_info *)n->ext)->body);
+		if (n->kind != N_EXPR) {
+			changed |= mark_elided(n->a);
+			changed |= mark_elided(n->b);
+			changed |= mark_elided(n->c);
+			changed |= mark_elided(n->d);
+		}
+	}
+	return changed;
+}
+
+/* Dropping one dead store can make another store dead (argstr reads buf_str):
+   repeat until nothing changes, as SystemTap does. */
+static void elide_dead_stores(struct node *body, struct sym *locals)
+{
+	int changed;
+	do {
+		for (struct sym *l = locals; l; l = l->next)
+			l->read = 0;
+		mark_reads(body);
+		changed = mark_elided(body);
+	} while (changed);
+}
+
 static void gen_stmt(struct gen *g, struct node *n, int depth)
 {
 	switch (n->kind) {
@@ -789,8 +894,8 @@ static void gen_stmt(struct gen *g, struct node *n, int depth)
 	case N_NOP:
 		return;
 	case N_EXPR:
-		if (elided(n))
-			return;
+		if (n->num)
+			return; /* a dead store (elide_dead_stores) */
 		gen_action(g, n, depth);
 		indent(g, depth);
 		emit(g, "(void)");
@@ -967,6 +1072,7 @@ static void emit_func_signature(FILE *out, const struct func *f)
 static void emit_func(FILE *out, struct func *f)
 {
 	char *name = xasprintf("fn_%s_%d", f->name, f->nparams);
+	elide_dead_stores(f->body, f->locals);
 	struct body b = gen_body(f->body, 1, f->ret);
 	emit_frame(out, name, f->params, f->locals, b.ntemps);
 	emit_func_signature(out, f);
@@ -1004,6 +1110,7 @@ static void emit_func(FILE *out, struct func *f)
 static void emit_probe(FILE *out, struct probe *p)
 {
 	char *name = xasprintf("probe_%d", p->index);
+	elide_dead_stores(p->body, p->locals);
 	struct body b = gen_body(p->body, 0, T_VOID);
 	emit_frame(out, name, NULL, p->locals, b.ntemps);
 	fprintf(out, "static void %s(struct tap_ctx *c)\n{\n", name);
