@@ -128,9 +128,11 @@ void tap_free(void *p)
 	kvfree(p);
 }
 
+/* Event probes run with preemption off; begin and end probes may move between CPUs,
+   but they never run while another probe writes statistics, so any buffer will do. */
 int tap_cpu_id(void)
 {
-	return smp_processor_id();
+	return raw_smp_processor_id();
 }
 
 void tap_wmb(void)
