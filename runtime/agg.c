@@ -2,7 +2,9 @@
 #include "agg.h"
 
 #define TAP_AGG_BUCKETS 16384
-#define TAP_AGG_CHUNK (64 * 1024)
+/* A chunk, header included, is a 16 KiB kmalloc: an order-2 block that atomic
+   context can still get, and no slack to round up. */
+#define TAP_AGG_CHUNK (16 * 1024)
 /* A reader gives up waiting for a busy writer after this many tries and takes what it sees. */
 #define TAP_AGG_READ_TRIES 1000
 /* Chains are walked at most this far: guards readers racing with reclamation. */
@@ -101,7 +103,7 @@ static struct tap_agg_ent *pool_take(struct tap_aggs *a, struct tap_agg_cpu *b, 
 			e->size = (uint32_t)size;
 			return e;
 		}
-		size_t chunk = size > TAP_AGG_CHUNK ? size : TAP_AGG_CHUNK;
+		size_t chunk = size > TAP_AGG_CHUNK - sizeof *ch ? size : TAP_AGG_CHUNK - sizeof *ch;
 		if (b->used + chunk <= b->limit) {
 			ch = tap_alloc(sizeof *ch + chunk);
 			if (ch) {
@@ -131,7 +133,8 @@ static struct tap_agg_ent *new_ent(struct tap_aggs *a, struct tap_agg_cpu *b, in
 				   const union tap_key *k)
 {
 	const struct tap_agg_spec *sp = &a->specs[id];
-	size_t size = sizeof(struct tap_agg_ent) + tap_stat_size(sp) + sp->nkeys * sizeof(union tap_key);
+	/* struct tap_agg_ent ends with its struct tap_stat, which tap_stat_size counts. */
+	size_t size = offsetof(struct tap_agg_ent, st) + tap_stat_size(sp) + sp->nkeys * sizeof(union tap_key);
 	for (int i = 0; i < sp->nkeys; i++)
 		if (sp->ktypes[i] == TAP_T_STR)
 			size += strnlen(k[i].s, MAXSTRINGLEN - 1) + 1;

@@ -23,6 +23,7 @@ struct tap_agg_spec {
 	int nbuckets;                  /* histogram buckets (with under/overflow for linear) */
 	int64_t max_entries;
 	int var_shift;                 /* @variance(x, N): its bit shift N (0..62), else 0 */
+	int variance;                  /* @variance is used: keep its running state */
 };
 
 struct tap_stat {

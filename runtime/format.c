@@ -257,6 +257,12 @@ static int tap_parse_spec(const char *fmt, size_t pos, struct tap_spec *sp,
 /* Divides *v by 10 and returns the remainder, using 32-bit operations only. */
 static unsigned int tap_div10(uint64_t *v)
 {
+#if defined(__x86_64__) || defined(__aarch64__)
+	/* 64-bit targets divide by a constant with a multiply. */
+	unsigned int r = (unsigned int)(*v % 10);
+	*v /= 10;
+	return r;
+#else
 	uint32_t hi = (uint32_t)(*v >> 32);
 	uint32_t lo = (uint32_t)*v;
 	uint32_t qhi, q1, q0, r, t;
@@ -271,6 +277,7 @@ static unsigned int tap_div10(uint64_t *v)
 	r = t % 10;
 	*v = ((uint64_t)qhi << 32) | ((uint64_t)q1 << 16) | q0;
 	return r;
+#endif
 }
 
 static void tap_fmt_number(struct tap_out *o, uint64_t num, int base,

@@ -182,11 +182,15 @@ void tap_stat_add(struct tap_stat *st, const struct tap_agg_spec *spec, int64_t 
 			st->max = v;
 		if (v < st->min)
 			st->min = v;
-		/* Welford's step, with SystemTap's 32-bit difference */
+		/* Welford's step, with SystemTap's 32-bit difference; only @variance needs it
+		   and it costs a division */
+		if (!spec->variance)
+			goto hist;
 		delta = (int32_t)(uint32_t)(uint64_t)sub64(vs, st->avg_s);
 		st->avg_s = add64(st->avg_s, div64(delta, st->count));
 		st->m2 = add64(st->m2, mul64(delta, sub64(vs, st->avg_s)));
 	}
+hist:
 	if (spec->hist != TAP_HIST_NONE) {
 		int b = tap_hist_index(spec, v);
 		if (b >= 0)

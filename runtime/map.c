@@ -11,9 +11,9 @@ uint32_t tap_key_hash(const union tap_key *k, int nkeys, const uint8_t *ktypes, 
 				h = (h ^ *p) * 16777619u;
 			h = (h ^ 0xff) * 16777619u;
 		} else {
-			uint64_t v = (uint64_t)k[i].l;
-			for (int b = 0; b < 8; b++, v >>= 8)
-				h = (h ^ (uint32_t)(v & 0xff)) * 16777619u;
+			/* one multiply mixes all 64 bits of a long */
+			uint64_t v = ((uint64_t)k[i].l ^ h) * 0x9e3779b97f4a7c15ULL;
+			h = (uint32_t)(v >> 32) ^ (uint32_t)v;
 		}
 	}
 	h ^= h >> 16;

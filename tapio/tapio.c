@@ -203,7 +203,7 @@ static double now(void)
 
 struct session {
 	int data, ctl, out;
-	int stop_sent, done;
+	int stop_sent, done, started;
 	struct tap_rec_done result;
 	char *buf;
 	size_t len, cap;
@@ -236,6 +236,9 @@ static void handle_records(struct session *s)
 			break;
 		case TAP_REC_EXIT:
 			stop(s);
+			break;
+		case TAP_REC_STARTED:
+			s->started = 1;
 			break;
 		case TAP_REC_DONE:
 			memcpy(&s->result, p, h.len < sizeof s->result ? h.len : sizeof s->result);
@@ -384,11 +387,6 @@ int main(int argc, char **argv)
 		unload_module(name);
 		return 1;
 	}
-	if (go_fd >= 0) {
-		if (write(go_fd, "g", 1) != 1)
-			perror("tapio: starting the command");
-		close(go_fd);
-	}
 	double deadline = o.timeout > 0 ? now() + (double)o.timeout : 0;
 	while (!s.done) {
 		struct pollfd p = { .fd = s.data, .events = POLLIN };
@@ -414,6 +412,13 @@ int main(int argc, char **argv)
 			break;
 		s.len += (size_t)k;
 		handle_records(&s);
+		/* The command starts once the probes are armed. */
+		if (s.started && go_fd >= 0) {
+			if (write(go_fd, "g", 1) != 1)
+				perror("tapio: starting the command");
+			close(go_fd);
+			go_fd = -1;
+		}
 	}
 	if (o.json && s.done)
 		print_json(dir, s.out);
@@ -428,7 +433,7 @@ int main(int argc, char **argv)
 	}
 	if (s.result.lost_lines)
 		fprintf(stderr, "WARNING: %llu lines of output lost\n", (unsigned long long)s.result.lost_lines);
-	if (s.result.errors)
+	if (s.result.errors || s.result.skipped)
 		fprintf(stderr, "WARNING: Number of errors: %llu, skipped probes: %llu\n",
 			(unsigned long long)s.result.errors, (unsigned long long)s.result.skipped);
 	if (!s.done) {

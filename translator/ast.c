@@ -127,8 +127,21 @@ static void print_expr(FILE *out, const struct node *n)
 		print_string(out, n->str);
 		break;
 	case N_VAR:
-	case N_TARGET:
 		fputs(n->str, out);
+		break;
+	case N_TARGET:
+		/* a chain: the base, then [index] or ->member (the end of str) */
+		if (!n->a) {
+			fputs(n->str, out);
+		} else if (n->b) {
+			print_expr(out, n->a);
+			fputc('[', out);
+			print_expr(out, n->b);
+			fputc(']', out);
+		} else {
+			print_expr(out, n->a);
+			fputs(n->str + strlen(n->a->str), out);
+		}
 		break;
 	case N_INDEX:
 		fprintf(out, "%s[", n->str);

@@ -101,6 +101,7 @@ struct sym {
 	int hist;               /* statistics: 0 none, 1 @hist_log, 2 @hist_linear */
 	int64_t hist_start, hist_stop, hist_interval;
 	int agg_id;             /* statistics: index in the module's aggregation table */
+	int uses_variance;      /* statistics: @variance is read, so updates track it */
 	int index;
 	struct sym *next;
 };

@@ -88,3 +88,8 @@ int cbuiltin_exists(const char *name)
 			return 1;
 	return 0;
 }
+
+const char *cbuiltin_name(size_t i)
+{
+	return i < sizeof table / sizeof table[0] ? table[i].name : NULL;
+}

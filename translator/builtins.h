@@ -16,5 +16,7 @@ struct cbuiltin {
 const struct cbuiltin *cbuiltin_find(const char *name, int nargs);
 /* Any arity: for "wrong number of arguments" errors. */
 int cbuiltin_exists(const char *name);
+/* The i-th entry's name, or NULL past the end: for "did you mean" suggestions. */
+const char *cbuiltin_name(size_t i);
 
 #endif

@@ -18,6 +18,8 @@ struct scope {
 	int loop_depth;
 	int in_probe;
 	struct probe *probe;    /* the probe being checked, for its $arguments */
+	struct sym *iterating[16]; /* arrays of the enclosing foreach loops */
+	int niterating;
 };
 
 static struct script *S;
@@ -54,6 +56,59 @@ static struct func *find_func_any(const char *name)
 	return NULL;
 }
 
+/* ---- "did you mean": the known name closest to a misspelt one ---- */
+
+/* Levenshtein distance; anything over 2 is reported as 3. */
+static int edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if ((la > lb ? la - lb : lb - la) > 2)
+		return 3;
+	int *row = xcalloc(lb + 1, sizeof *row);
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		int diag = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			int up = row[j];
+			int best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	int d = row[lb];
+	free(row);
+	return d > 2 ? 3 : d;
+}
+
+struct suggestion {
+	const char *name;   /* the unknown name */
+	const char *best;
+	int dist;
+};
+
+static void consider(struct suggestion *sg, const char *candidate)
+{
+	if (!candidate || !strcmp(candidate, sg->name))
+		return;
+	int d = edit_distance(sg->name, candidate);
+	/* A distance as long as the name itself would suggest anything at all. */
+	if (d <= 2 && d < (int)strlen(sg->name) && d < sg->dist) {
+		sg->best = candidate;
+		sg->dist = d;
+	}
+}
+
+static const char *suggestion_text(const struct suggestion *sg)
+{
+	return sg->best ? xasprintf(" (did you mean '%s'?)", sg->best) : "";
+}
+
 static const struct {
 	const char *name;
 	enum builtin_id id;
@@ -62,6 +117,27 @@ static const struct {
 	{ "sprintf", B_SPRINTF }, { "printd", B_PRINTD }, { "printdln", B_PRINTDLN },
 	{ "exit", B_EXIT }, { "error", B_ERROR },
 };
+
+/* Script functions, the translator's own and the runtime's. */
+static const char *similar_function(const char *name)
+{
+	struct suggestion sg = { name, NULL, 3 };
+	for (struct func *f = S->funcs; f; f = f->next)
+		consider(&sg, f->name);
+	for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
+		consider(&sg, builtins[i].name);
+	for (size_t i = 0; cbuiltin_name(i); i++)
+		consider(&sg, cbuiltin_name(i));
+	return suggestion_text(&sg);
+}
+
+static const char *similar_global(const char *name)
+{
+	struct suggestion sg = { name, NULL, 3 };
+	for (struct sym *g = S->globals; g; g = g->next)
+		consider(&sg, g->name);
+	return suggestion_text(&sg);
+}
 
 enum builtin_id builtin_of(const struct node *call)
 {
@@ -178,7 +254,7 @@ static struct sym *array_sym(struct node *n, const char *name, struct scope *sc)
 		if (find_sym(*sc->locals, name) || find_sym(sc->params, name))
 			err(n->loc, "array '%s' must be global (locals cannot be arrays)%s", name, "");
 		else
-			err(n->loc, "unresolved array '%s'%s", name, "");
+			err(n->loc, "unresolved array '%s'%s", name, reporting ? similar_global(name) : "");
 		return NULL;
 	}
 	if (!a->is_array) {
@@ -278,6 +354,62 @@ static enum type infer_print_args(struct node *n, struct scope *sc, enum builtin
 	return id == B_SPRINTF ? T_STRING : T_VOID;
 }
 
+/* ---- an array must not change while a foreach walks it (SystemTap's rule) ---- */
+
+static int iterating(const struct scope *sc, const struct sym *a)
+{
+	for (int i = 0; a && i < sc->niterating && i < 16; i++)
+		if (sc->iterating[i] == a)
+			return 1;
+	return 0;
+}
+
+/* lvalue is what an assignment, ++/--, <<< or delete changes. */
+static void note_modified(const struct node *lvalue, struct scope *sc)
+{
+	if (reporting && lvalue->kind == N_INDEX && iterating(sc, lvalue->sym))
+		err(lvalue->loc, "variable '%s' modified during 'foreach' iteration%s", lvalue->str, "");
+}
+
+/* Does this code change an element of a?  Like SystemTap, a call is judged by what the
+   called function itself changes, not by the functions it calls in turn. */
+static int modifies(const struct node *n, const struct sym *a)
+{
+	for (; n; n = n->next) {
+		switch (n->kind) {
+		case N_ASSIGN: case N_STATS_OP: case N_PREINC: case N_POSTINC: case N_DELETE:
+			if (n->a->kind == N_INDEX && n->a->sym == a)
+				return 1;
+			break;
+		case N_FOREACH: {
+			const struct foreach_info *f = n->ext;
+			if (modifies(f->limit, a) || modifies(f->body, a))
+				return 1;
+			break;
+		}
+		default:
+			break;
+		}
+		if (modifies(n->a, a) || modifies(n->b, a) || modifies(n->c, a) || modifies(n->d, a))
+			return 1;
+	}
+	return 0;
+}
+
+/* A call inside a foreach must not change the array either. */
+static void check_call_modifies(const struct node *call, struct scope *sc)
+{
+	if (!reporting || !call->fn)
+		return;
+	for (int i = 0; i < sc->niterating && i < 16; i++) {
+		if (sc->iterating[i] && modifies(call->fn->body, sc->iterating[i])) {
+			err(call->loc, "function call modifies var '%s' during 'foreach' iteration%s",
+			    sc->iterating[i]->name, "");
+			return;
+		}
+	}
+}
+
 static enum type infer_call(struct node *n, struct scope *sc)
 {
 	if (!n->num && !n->fn) {
@@ -329,7 +461,7 @@ static enum type infer_call(struct node *n, struct scope *sc)
 			err(n->loc, "function '%s' called with the wrong number of arguments (%s)", n->str,
 			    xasprintf("%d", nargs));
 		else
-			err(n->loc, "unresolved function '%s'%s", n->str, "");
+			err(n->loc, "unresolved function '%s'%s", n->str, reporting ? similar_function(n->str) : "");
 		infer_list(n->a, sc);
 		return T_UNKNOWN;
 	}
@@ -344,6 +476,7 @@ static enum type infer_call(struct node *n, struct scope *sc)
 		if (a->kind == N_VAR && a->sym)
 			set_type(&a->sym->type, p->type, a->loc);
 	}
+	check_call_modifies(n, sc);
 	return f->ret;
 }
 
@@ -427,6 +560,8 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 			if (infer(a, sc, T_LONG) != T_LONG)
 				err(a->loc, "histogram parameters must be long%s%s", "", "");
 		t = !strncmp(n->str, "hist", 4) ? T_VOID : T_LONG;
+		if (!strcmp(n->str, "variance") && v->sym)
+			v->sym->uses_variance = 1;
 		if (t == T_VOID)
 			note_histogram(n, v->sym);
 		else if (v->next)
@@ -452,6 +587,7 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 			err(n->loc, "<<< needs a statistics variable on its left%s%s", "", "");
 		}
 		v->type = T_STATS;
+		note_modified(v, sc);
 		r = infer(n->b, sc, T_LONG);
 		if (r != T_LONG && r != T_UNKNOWN)
 			err(n->b->loc, "type mismatch (%s vs. %s)", type_name(r), "long");
@@ -463,9 +599,13 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 	case N_POSTINC:
 		if (n->kind != N_UNARY)
 			check_lvalue(n->a);
+		else if (n->op == '&')
+			err(n->loc, "taking the address of a target variable is not supported yet%s%s", "", "");
 		l = infer(n->a, sc, T_LONG);
-		if (n->kind != N_UNARY)
+		if (n->kind != N_UNARY) {
 			set_lvalue_type(n->a, T_LONG);
+			note_modified(n->a, sc);
+		}
 		if (l != T_LONG && l != T_UNKNOWN)
 			err(n->loc, "type mismatch (%s vs. %s)", type_name(l), "long");
 		t = T_LONG;
@@ -539,6 +679,7 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 				    type_name(l != want ? l : r), type_name(want));
 			t = want;
 		}
+		note_modified(n->a, sc);
 		break;
 	case N_TERNARY:
 		l = infer(n->a, sc, T_LONG);
@@ -590,7 +731,7 @@ static void check_foreach(struct node *n, struct scope *sc)
 	struct foreach_info *f = n->ext;
 	struct sym *a = find_sym(S->globals, f->array);
 	if (!a) {
-		err(n->loc, "unresolved array '%s' in foreach%s", f->array, "");
+		err(n->loc, "unresolved array '%s' in foreach%s", f->array, reporting ? similar_global(f->array) : "");
 	} else {
 		f->array_sym = a;
 		if (!a->is_array) {
@@ -626,7 +767,11 @@ static void check_foreach(struct node *n, struct scope *sc)
 	if (f->limit)
 		want_long(f->limit, sc);
 	sc->loop_depth++;
+	if (sc->niterating < 16)
+		sc->iterating[sc->niterating] = f->array_sym;
+	sc->niterating++;
 	check_stmt(f->body, sc);
+	sc->niterating--;
 	sc->loop_depth--;
 }
 
@@ -695,6 +840,7 @@ static void check_stmt(struct node *n, struct scope *sc)
 			n->a->sym = a;
 			if (a)
 				infer_keys(a, n->a->a, sc, n->a->loc);
+			note_modified(n->a, sc);
 		} else {
 			err(n->a->loc, "delete needs a variable or an array element%s%s", "", "");
 		}
@@ -713,6 +859,20 @@ static void check_stmt(struct node *n, struct scope *sc)
 	}
 }
 
+/* A probe's condition is evaluated outside the probe: it can only read globals. */
+static void check_condition(const struct node *n)
+{
+	for (; n; n = n->next) {
+		if (n->kind == N_VAR && !find_sym(S->globals, n->str))
+			err(n->loc, "probe condition must not reference undeclared global '%s'%s", n->str,
+			    similar_global(n->str));
+		check_condition(n->a);
+		check_condition(n->b);
+		check_condition(n->c);
+		check_condition(n->d);
+	}
+}
+
 static void round_all(struct script *s)
 {
 	for (struct sym *g = s->globals; g; g = g->next)
@@ -726,6 +886,8 @@ static void round_all(struct script *s)
 	}
 	for (struct probe *p = s->probes; p; p = p->next) {
 		struct scope sc = { &p->locals, NULL, NULL, 0, 1, p };
+		if (p->cond && reporting)
+			check_condition(p->cond);
 		if (p->cond)
 			want_long(p->cond, &sc);
 		check_stmt(p->body, &sc);
@@ -792,8 +954,16 @@ static void mark_uses(struct node *n, int writing)
 static void check_resolved(struct sym *list, const char *what)
 {
 	for (struct sym *s = list; s; s = s->next) {
+		/* SystemTap drops a global nothing uses, whatever its type would be. */
+		if (s->scope == S_GLOBAL && !s->read && !s->written && !s->init) {
+			if (s->type == T_UNKNOWN)
+				s->type = T_LONG;
+			continue;
+		}
+		/* A local never given a value may be a misspelt global. */
 		if (s->type == T_UNKNOWN)
-			diag_error(s->loc, "unresolved type for %s '%s'", what, s->name);
+			diag_error(s->loc, "unresolved type for %s '%s'%s", what, s->name,
+				   s->scope == S_LOCAL ? similar_global(s->name) : "");
 		for (int i = 0; s->is_array && i < s->nkeys && i < 9; i++)
 			if (s->keys[i] == T_UNKNOWN)
 				diag_error(s->loc, "unresolved type for key %d of array '%s'", i + 1, s->name);
@@ -836,6 +1006,12 @@ int elaborate(struct script *s, int guru)
 	reporting = 1;
 	round_all(s);
 	reporting = 0;
+	for (struct func *f = s->funcs; f; f = f->next)
+		mark_uses(f->body, 0);
+	for (struct probe *p = s->probes; p; p = p->next) {
+		mark_uses(p->cond, 0);
+		mark_uses(p->body, 0);
+	}
 	if (diag_errors() == before) {
 		check_resolved(s->globals, "global");
 		for (struct func *f = s->funcs; f; f = f->next) {
@@ -846,12 +1022,6 @@ int elaborate(struct script *s, int guru)
 		}
 		for (struct probe *p = s->probes; p; p = p->next)
 			check_resolved(p->locals, "local");
-	}
-	for (struct func *f = s->funcs; f; f = f->next)
-		mark_uses(f->body, 0);
-	for (struct probe *p = s->probes; p; p = p->next) {
-		mark_uses(p->cond, 0);
-		mark_uses(p->body, 0);
 	}
 	return diag_errors() - before;
 }

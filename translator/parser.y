@@ -4,7 +4,7 @@
 %define api.pure full
 %locations
 %define parse.error verbose
-%expect 28
+%expect 35
 
 %code requires {
 #include "ast.h"
@@ -39,6 +39,7 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc);
 #include <stdlib.h>
 #include <string.h>
 #include "diag.h"
+#include "format.h"
 #include "parse.h"
 
 static void yyerror(YYLTYPE *l, struct script *s, const char *msg);
@@ -89,8 +90,11 @@ static struct probe_comp *comp_new(char *name, struct node *arg)
 static void add_global(struct script *s, struct sym *g)
 {
 	struct sym **p = &s->globals;
-	while (*p)
-		p = &(*p)->next;
+	for (; *p; p = &(*p)->next)
+		if ((*p)->loc.file == g->loc.file && !strcmp((*p)->name, g->name)) {
+			diag_error(g->loc, "duplicate global '%s'", g->name);
+			return;
+		}
 	*p = g;
 }
 
@@ -110,7 +114,121 @@ static void add_func(struct script *s, struct func *f)
 	*p = f;
 }
 
+/* The foreach being parsed; a nested foreach saves and restores it. */
 static struct foreach_info *fe;
+
+static struct node *string_node(YYLTYPE at, char *s)
+{
+	struct node *n = node_new(N_STR, L(at));
+	n->str = s;
+	n->tok_kind = TK_STRING;
+	n->tok = s;
+	return n;
+}
+
+/* $var->member and $var[index]: str holds the whole text (for messages); a is the
+   base, b the index expression (NULL for a member, whose name ends str). */
+static struct node *target_node(YYLTYPE at, struct node *base, const char *member, struct node *index)
+{
+	struct node *n = node_new(N_TARGET, L(at));
+	n->tok_kind = TK_IDENT;
+	n->str = member ? xasprintf("%s->%s", base->str, member) : xasprintf("%s[...]", base->str);
+	n->tok = n->str;
+	n->a = base;
+	n->b = index;
+	return n;
+}
+
+static int is_call(const struct node *n, const char *name)
+{
+	return n && n->kind == N_CALL && !strcmp(n->str, name);
+}
+
+/* What SystemTap's parser checks about the print operators and statistics
+   extractors, and that return only appears in functions.  parent is the node
+   whose operand n is (NULL for a statement). */
+static void check_tree(const struct node *n, const struct node *parent, int in_function)
+{
+	for (; n; n = n->next) {
+		switch (n->kind) {
+		case N_RETURN:
+			if (!in_function)
+				diag_error(n->loc, "found 'return' not in function context");
+			break;
+		case N_EXTRACT:
+			if (!strncmp(n->str, "hist_", 5) && !((is_call(parent, "print") || is_call(parent, "println")) &&
+							      list_length(parent->a) == 1))
+				diag_error(n->loc, "@%s can only be printed, with print or println and nothing else",
+					   n->str);
+			break;
+		default:
+			break;
+		}
+		if (n->kind == N_FOREACH) {
+			const struct foreach_info *f = n->ext;
+			check_tree(f->limit, NULL, in_function);
+			check_tree(f->body, NULL, in_function);
+		}
+		check_tree(n->a, n, in_function);
+		check_tree(n->b, n, in_function);
+		check_tree(n->c, n, in_function);
+		check_tree(n->d, n, in_function);
+	}
+}
+
+/* The print operators take their format or delimiter as a literal string, checked here. */
+static void check_print_call(const struct node *n)
+{
+	const struct node *first = n->a;
+	int nargs = list_length(n->a);
+	int fmt = !strcmp(n->str, "printf") || !strcmp(n->str, "sprintf");
+	int delim = !strcmp(n->str, "printd") || !strcmp(n->str, "printdln");
+	if (!strcmp(n->str, "print") && nargs == 0)
+		diag_error(n->loc, "print needs at least one value");
+	if (!fmt && !delim)
+		return;
+	if (!first || first->kind != N_STR) {
+		diag_error(first ? first->loc : n->loc, "%s requires a literal %s string as its first argument", n->str,
+			   fmt ? "format" : "delimiter");
+		return;
+	}
+	if (fmt) {
+		int pos;
+		const char *msg;
+		if (tap_format_check(first->str, NULL, 0, &pos, &msg) < 0)
+			diag_error(first->loc, "invalid format string: %s", msg);
+	} else if (nargs < 3) {
+		diag_error(n->loc, "%s needs a delimiter and at least two values", n->str);
+	}
+}
+
+/* @count(s) and the like take one operand; @hist_linear(s, start, stop, interval) takes
+   three literal numbers after it (a '-' in front of one is part of it). */
+static void check_extractor(struct node *n)
+{
+	int nargs = list_length(n->a);
+	if (!strcmp(n->str, "hist_linear")) {
+		if (nargs != 4) {
+			diag_error(n->loc, "@hist_linear takes a statistic and three numbers: start, stop, interval");
+			return;
+		}
+		for (struct node *a = n->a->next; a; a = a->next) {
+			if (a->kind == N_UNARY && a->op == '-' && a->a->kind == N_NUM) {
+				a->kind = N_NUM;
+				a->num = (int64_t)(0 - (uint64_t)a->a->num);
+				a->tok_kind = TK_NUMBER;
+				a->tok = xasprintf("%lld", (long long)a->num);
+				a->a = NULL;
+			}
+			if (a->kind != N_NUM)
+				diag_error(a->loc, "histogram parameters must be literal numbers");
+		}
+	} else if (nargs != 1 && (!strcmp(n->str, "count") || !strcmp(n->str, "sum") || !strcmp(n->str, "min") ||
+				  !strcmp(n->str, "max") || !strcmp(n->str, "avg") || !strcmp(n->str, "variance") ||
+				  !strcmp(n->str, "hist_log"))) {
+		diag_error(n->loc, "@%s takes one argument", n->str);
+	}
+}
 }
 
 %union {
@@ -122,6 +240,7 @@ static struct foreach_info *fe;
 	struct probe_comp *comp;
 	struct func *func;
 	struct fn_body body;
+	struct foreach_info *fe;
 	int i;
 }
 
@@ -151,12 +270,13 @@ static struct foreach_info *fe;
 %nonassoc ELSE
 
 %type <node> expr opt_expr args arglist literal block stmts stmt simple_stmt fvar fvar_list
-%type <node> opt_limit
+%type <node> opt_limit target strlit
 %type <sym> global_item global_list params param_list param
 %type <point> probe_points probe_point
 %type <comp> comps comp
 %type <str> compname namepart
-%type <i> type opt_type opt_sort
+%type <i> type opt_type opt_sort sort
+%type <func> funcdecl
 %type <node> opt_cond
 %type <body> fn_body_block
 
@@ -168,32 +288,47 @@ file
 	;
 
 decl
-	: GLOBAL global_list { for (struct sym *g = $2, *n; g; g = n) { n = g->next; g->next = NULL; add_global(script, g); } }
-	| PRIVATE GLOBAL global_list { for (struct sym *g = $3, *n; g; g = n) { n = g->next; g->next = NULL; g->is_private = 1; add_global(script, g); } }
-	| FUNCTION IDENT opt_type '(' params ')' fn_body_block[body] {
-		struct func *f = xcalloc(1, sizeof *f);
-		f->name = $2; f->ret = $3; f->params = $5; f->loc = L(@2);
-		for (struct sym *p = $5; p; p = p->next) f->nparams++;
-		if ($body.embedded) f->embedded = $body.embedded; else f->body = $body.block;
-		add_func(script, f);
-	  }
+	: global_decl
+	| global_decl ';'
+	| funcdecl { add_func(script, $1); }
+	| PRIVATE funcdecl { add_func(script, $2); }
 	| PROBE probe_points opt_cond block {
 		struct probe *p = xcalloc(1, sizeof *p);
 		p->points = $2; p->cond = $3; p->body = $4; p->loc = L(@1);
+		check_tree(p->cond, NULL, 0);
+		check_tree(p->body, NULL, 0);
 		add_probe(script, p);
 	  }
 	| PROBE probe_point '=' probe_points block {
 		struct probe *p = xcalloc(1, sizeof *p);
 		p->alias_kind = 1; p->alias = $2; p->points = $4; p->body = $5; p->loc = L(@1);
+		check_tree(p->body, NULL, 0);
 		add_probe(script, p);
 	  }
 	| PROBE probe_point ADDEQ probe_points block {
 		struct probe *p = xcalloc(1, sizeof *p);
 		p->alias_kind = 2; p->alias = $2; p->points = $4; p->body = $5; p->loc = L(@1);
+		check_tree(p->body, NULL, 0);
 		add_probe(script, p);
 	  }
 	| EMBEDDED { struct node *e = node_new(N_STR, L(@1)); e->str = $1; script->embedded = list_append(script->embedded, e); }
-	| ';'
+	;
+
+/* A ';' may follow a global declaration, and nothing else at the top level. */
+global_decl
+	: GLOBAL global_list { for (struct sym *g = $2, *n; g; g = n) { n = g->next; g->next = NULL; add_global(script, g); } }
+	| PRIVATE GLOBAL global_list { for (struct sym *g = $3, *n; g; g = n) { n = g->next; g->next = NULL; g->is_private = 1; add_global(script, g); } }
+	;
+
+funcdecl
+	: FUNCTION IDENT opt_type '(' params ')' fn_body_block[body] {
+		struct func *f = xcalloc(1, sizeof *f);
+		f->name = $2; f->ret = $3; f->params = $5; f->loc = L(@2);
+		for (struct sym *p = $5; p; p = p->next) f->nparams++;
+		if ($body.embedded) f->embedded = $body.embedded; else f->body = $body.block;
+		check_tree(f->body, NULL, 1);
+		$$ = f;
+	  }
 	;
 
 fn_body_block
@@ -209,16 +344,27 @@ global_list
 global_item
 	: IDENT { $$ = sym_new($1, S_GLOBAL, L(@1)); }
 	| IDENT '=' literal { $$ = sym_new($1, S_GLOBAL, L(@1)); $$->init = $3; }
-	| IDENT '[' NUMBER ']' { $$ = sym_new($1, S_GLOBAL, L(@1)); $$->is_array = 1; $$->size = $3; }
+	| IDENT '[' NUMBER ']' {
+		$$ = sym_new($1, S_GLOBAL, L(@1)); $$->is_array = 1; $$->size = $3;
+		if ($3 < 1 || $3 > INT32_MAX) diag_error(L(@3), "array size out of range");
+	  }
 	| IDENT '%' { $$ = sym_new($1, S_GLOBAL, L(@1)); $$->is_array = 1; $$->wrap = 1; }
-	| IDENT '[' NUMBER ']' '%' { $$ = sym_new($1, S_GLOBAL, L(@1)); $$->is_array = 1; $$->size = $3; $$->wrap = 1; }
-	| IDENT '%' '[' NUMBER ']' { $$ = sym_new($1, S_GLOBAL, L(@1)); $$->is_array = 1; $$->size = $4; $$->wrap = 1; }
+	| IDENT '%' '[' NUMBER ']' {
+		$$ = sym_new($1, S_GLOBAL, L(@1)); $$->is_array = 1; $$->size = $4; $$->wrap = 1;
+		if ($4 < 1 || $4 > INT32_MAX) diag_error(L(@4), "array size out of range");
+	  }
 	;
 
 literal
 	: NUMBER { $$ = node_new(N_NUM, L(@1)); $$->num = $1; $$->tok_kind = TK_NUMBER; }
 	| '-' NUMBER { $$ = node_new(N_NUM, L(@1)); $$->num = (int64_t)(0 - (uint64_t)$2); $$->tok_kind = TK_NUMBER; }
-	| STRING { $$ = node_new(N_STR, L(@1)); $$->str = $1; $$->tok_kind = TK_STRING; }
+	| strlit
+	;
+
+/* Adjacent string literals are one string, as in C. */
+strlit
+	: STRING { $$ = string_node(@1, $1); }
+	| strlit STRING { $$ = $1; $$->str = xasprintf("%s%s", $1->str, $2); $$->tok = $$->str; }
 	;
 
 opt_type
@@ -238,7 +384,13 @@ params
 
 param_list
 	: param
-	| param_list ',' param { struct sym **p = &$1; while (*p) p = &(*p)->next; *p = $3; $$ = $1; }
+	| param_list ',' param {
+		struct sym **p = &$1;
+		for (; *p; p = &(*p)->next)
+			if (!strcmp((*p)->name, $3->name))
+				diag_error($3->loc, "duplicate parameter '%s'", $3->name);
+		*p = $3; $$ = $1;
+	  }
 	;
 
 param
@@ -303,7 +455,7 @@ stmt
 	| FOR '(' opt_expr ';' opt_expr ';' opt_expr ')' stmt {
 		$$ = kw_node(N_FOR, @1, "for"); $$->a = $3; $$->b = $5; $$->c = $7; $$->d = $9;
 	  }
-	| FOREACH '(' { fe = xcalloc(1, sizeof *fe); } foreach_head IN IDENT opt_sort opt_agg_sort opt_limit ')' stmt {
+	| FOREACH '(' { $<fe>$ = fe; fe = xcalloc(1, sizeof *fe); } foreach_head IN IDENT opt_sort opt_agg_sort opt_limit ')' stmt {
 		$$ = kw_node(N_FOREACH, @1, "foreach");
 		fe->array = $6;
 		int col = 1;
@@ -316,6 +468,7 @@ stmt
 		fe->limit = $9;
 		fe->body = $11;
 		$$->ext = fe;
+		fe = $<fe>3;
 	  }
 	| TRY block CATCH block { $$ = kw_node(N_TRY, @1, "try"); $$->a = $2; $$->b = $4; }
 	| TRY block CATCH '(' IDENT ')' block { $$ = kw_node(N_TRY, @1, "try"); $$->a = $2; $$->b = $7; $$->str = $5; }
@@ -324,8 +477,19 @@ stmt
 foreach_head
 	: fvar { fe->keys = $1; }
 	| '[' fvar_list ']' { fe->keys = $2; }
-	| IDENT '=' fvar { fe->value = ident_node(N_VAR, @1, $1); fe->keys = $3; }
-	| IDENT '=' '[' fvar_list ']' { fe->value = ident_node(N_VAR, @1, $1); fe->keys = $4; }
+	| value_var '=' fvar { fe->keys = $3; }
+	| value_var '=' '[' fvar_list ']' { fe->keys = $4; }
+	;
+
+/* foreach (v = ...) or, sorting on the value, foreach (v+ = ...) */
+value_var
+	: IDENT opt_sort {
+		fe->value = ident_node(N_VAR, @1, $1);
+		if ($2) {
+			if (fe->sort_column) diag_error(L(@1), "multiple sort directives");
+			fe->sort_column = -1; fe->sort_dir = $2;
+		}
+	  }
 	;
 
 fvar_list
@@ -347,13 +511,17 @@ fvar
 
 opt_sort
 	: %empty { $$ = 0; }
-	| '+' { $$ = 1; }
+	| sort
+	;
+
+sort
+	: '+' { $$ = 1; }
 	| '-' { $$ = -1; }
 	;
 
 opt_agg_sort
 	: %empty
-	| AT_IDENT opt_sort {
+	| AT_IDENT sort {
 		fe->sort_agg = $1;
 		if ($2) {
 			if (fe->sort_column) diag_error(L(@1), "multiple sort directives");
@@ -391,13 +559,16 @@ opt_expr
 
 expr
 	: NUMBER { $$ = node_new(N_NUM, L(@1)); $$->num = $1; $$->tok_kind = TK_NUMBER; $$->tok = xasprintf("%lld", (long long)$1); }
-	| STRING { $$ = node_new(N_STR, L(@1)); $$->str = $1; $$->tok_kind = TK_STRING; $$->tok = $1; }
+	| strlit
 	| IDENT { $$ = ident_node(N_VAR, @1, $1); }
 	| IDENT '[' arglist ']' { $$ = ident_node(N_INDEX, @1, $1); $$->a = $3; }
-	| IDENT '(' args ')' { $$ = ident_node(N_CALL, @1, $1); $$->a = $3; }
-	| AT_IDENT '(' args ')' { $$ = ident_node(N_EXTRACT, @1, $1); $$->tok = xasprintf("@%s", $1); $$->a = $3; }
-	| TARGET { $$ = ident_node(N_TARGET, @1, $1); }
-	| TARGET ARROW IDENT { $$ = ident_node(N_TARGET, @1, xasprintf("%s->%s", $1, $3)); }
+	| IDENT '(' args ')' { $$ = ident_node(N_CALL, @1, $1); $$->a = $3; check_print_call($$); }
+	| AT_IDENT '(' args ')' {
+		$$ = ident_node(N_EXTRACT, @1, $1); $$->tok = xasprintf("@%s", $1); $$->a = $3;
+		check_extractor($$);
+	  }
+	| target
+	| '&' target %prec UNARY { $$ = op_node(N_UNARY, @1, '&', $2, NULL); }
 	| '(' expr ')' { $$ = $2; }
 	| expr '=' expr { $$ = op_node(N_ASSIGN, @2, '=', $1, $3); }
 	| expr ADDEQ expr { $$ = op_node(N_ASSIGN, @2, ADDEQ, $1, $3); }
@@ -436,7 +607,15 @@ expr
 	| expr '*' expr { $$ = op_node(N_BINARY, @2, '*', $1, $3); }
 	| expr '/' expr { $$ = op_node(N_BINARY, @2, '/', $1, $3); }
 	| expr '%' expr { $$ = op_node(N_BINARY, @2, '%', $1, $3); }
-	| '-' expr %prec UNARY { $$ = op_node(N_UNARY, @1, '-', $2, NULL); }
+	| '-' expr %prec UNARY {
+		/* A negative literal is a number, so that -1 prints and parses back the same. */
+		if ($2->kind == N_NUM) {
+			$$ = $2; $$->num = (int64_t)(0 - (uint64_t)$2->num); $$->loc = L(@1);
+			$$->tok = xasprintf("%lld", (long long)$$->num);
+		} else {
+			$$ = op_node(N_UNARY, @1, '-', $2, NULL);
+		}
+	  }
 	| '+' expr %prec UNARY { $$ = op_node(N_UNARY, @1, '+', $2, NULL); }
 	| '!' expr { $$ = op_node(N_UNARY, @1, '!', $2, NULL); }
 	| '~' expr { $$ = op_node(N_UNARY, @1, '~', $2, NULL); }
@@ -444,6 +623,12 @@ expr
 	| DEC expr %prec UNARY { $$ = op_node(N_PREINC, @1, DEC, $2, NULL); }
 	| expr INC { $$ = op_node(N_POSTINC, @2, INC, $1, NULL); }
 	| expr DEC { $$ = op_node(N_POSTINC, @2, DEC, $1, NULL); }
+	;
+
+target
+	: TARGET { $$ = ident_node(N_TARGET, @1, $1); }
+	| target ARROW IDENT { $$ = target_node(@1, $1, $3, NULL); }
+	| target '[' expr ']' { $$ = target_node(@1, $1, NULL, $3); }
 	;
 
 args

@@ -174,6 +174,9 @@ int probe_trace_match(struct probe *p, struct probe_point *pp, struct site ***ta
 	struct trace_param params[TAP_TRACE_MAX_ARGS];
 	char *found = NULL;
 	int n = lookup(system, name, params, TAP_TRACE_MAX_ARGS, &found);
+	/* A TRACE_SYSTEM may differ from its header's name (raw_syscalls in syscalls.h). */
+	if (n < 0 && system)
+		n = lookup(NULL, name, params, TAP_TRACE_MAX_ARGS, &found);
 	if (n < 0) {
 		if (!pp->optional)
 			diag_error(pp->loc, "probe point '%s': no tracepoint '%s' in the kernel headers",

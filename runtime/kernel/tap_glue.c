@@ -33,6 +33,7 @@ static DECLARE_WAIT_QUEUE_HEAD(ring_writeq);
 static atomic64_t lost_lines = ATOMIC64_INIT(0);
 static int exit_requested, exit_reported, session_done, done_reported;
 static int abandoned;                   /* tapio went away without stopping the session */
+static int session_started, started_reported;
 static struct timer_list wake_timer;
 
 static size_t ring_used(void)
@@ -202,16 +203,20 @@ static void begin_work_fn(struct work_struct *w)
 {
 	tap_session_begin(proc_ctx);
 	if (tap_get_state() != TAP_RUNNING)
-		return;
+		goto started;
 	events_registered = 1;
 	if (timers_register() || kprobes_register() || syscalls_register() || tracepoints_register()) {
 		events_unregister();
 		tap_set_state(TAP_ERRORED);
 		tap_errors++;
 		tap_request_exit();
-		return;
+		goto started;
 	}
 	atomic_set(&events_armed, 1);
+started:
+	/* tapio starts a -c command only now, so that its first events are seen. */
+	WRITE_ONCE(session_started, 1);
+	wake_up_interruptible(&ring_readq);
 }
 
 static void end_work_fn(struct work_struct *w)
@@ -258,6 +263,7 @@ static const struct proc_ops ctl_ops = {
 static int data_ready(void)
 {
 	return ring_used() || (READ_ONCE(exit_requested) && !exit_reported) ||
+	       (READ_ONCE(session_started) && !started_reported) ||
 	       (READ_ONCE(session_done) && !done_reported);
 }
 
@@ -304,6 +310,10 @@ static ssize_t data_read(struct file *file, char __user *ubuf, size_t count, lof
 		d.skipped = atomic64_read(&skipped_probes);
 		done_reported = 1;
 		return put_control(ubuf, count, TAP_REC_DONE, &d, sizeof d);
+	}
+	if (READ_ONCE(session_started) && !started_reported) {
+		started_reported = 1;
+		return put_control(ubuf, count, TAP_REC_STARTED, NULL, 0);
 	}
 	if (READ_ONCE(exit_requested) && !exit_reported) {
 		exit_reported = 1;

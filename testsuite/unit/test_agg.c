@@ -84,8 +84,8 @@ END_TEST
 #define ROUNDS 200
 
 static struct tap_agg_spec specs[] = {
-	{ "s", 1, { TAP_T_STR }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0 },
-	{ "total", 0, { 0 }, TAP_HIST_LOG, 0, 0, 0, TAP_HIST_LOG_BUCKETS, MAXMAPENTRIES, 0 },
+	{ "s", 1, { TAP_T_STR }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0 },
+	{ "total", 0, { 0 }, TAP_HIST_LOG, 0, 0, 0, TAP_HIST_LOG_BUCKETS, MAXMAPENTRIES, 0, 0 },
 };
 static struct tap_aggs aggs;
 static volatile int writers_done;

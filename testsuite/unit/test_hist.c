@@ -30,6 +30,7 @@ static struct tap_agg_spec spec(int hist, int64_t start, int64_t stop, int64_t i
 	s.start = start;
 	s.stop = stop;
 	s.interval = interval;
+	s.variance = 1; /* these tests read @variance */
 	if (hist == TAP_HIST_LOG)
 		s.nbuckets = TAP_HIST_LOG_BUCKETS;
 	else if (hist == TAP_HIST_LINEAR)
