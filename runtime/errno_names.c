@@ -65,7 +65,7 @@ static const char *const tap_errno_names[] = {
 	[122] = "EDQUOT",	[123] = "ENOMEDIUM",	[124] = "EMEDIUMTYPE",
 	[125] = "ECANCELED",	[126] = "ENOKEY",	[127] = "EKEYEXPIRED",
 	[128] = "EKEYREVOKED",	[129] = "EKEYREJECTED",	[130] = "EOWNERDEAD",
-	[131] = "ENOTRECOVERABLE", [132] = "ERFKILL",	[133] = "EHWPOISON",
+	[131] = "ENOTRECOVERABLE", /* SystemTap 4.8 names no more than 131 */
 };
 
 #define TAP_ERRNO_LIMIT ((int64_t)(sizeof tap_errno_names / sizeof tap_errno_names[0]))

@@ -4,7 +4,7 @@
 #define TAP_LOCKS_H
 
 #ifndef TAP_LOCK_TRIES
-#define TAP_LOCK_TRIES 10000
+#define TAP_LOCK_TRIES 200000
 #endif
 
 #ifdef __KERNEL__

@@ -5,12 +5,48 @@
 #include "ast.h"
 #include "parser.h"
 
+/* The front end never frees what it allocates: tapc runs once and exits.  A
+   program that runs it many times (the parser fuzzer) can collect every xcalloc
+   block of one run and free them all at the end.  Nothing may free() such a block
+   itself, nor keep a pointer to one past ast_arena_end(). */
+static struct {
+	int on;
+	void **v;
+	size_t n, room;
+} arena;
+
+void ast_arena_begin(void)
+{
+	arena.on = 1;
+}
+
+void ast_arena_end(void)
+{
+	for (size_t i = 0; i < arena.n; i++)
+		free(arena.v[i]);
+	free(arena.v);
+	arena.v = NULL;
+	arena.n = arena.room = 0;
+	arena.on = 0;
+}
+
 void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p) {
 		fputs("tapc: out of memory\n", stderr);
 		exit(1);
+	}
+	if (arena.on) {
+		if (arena.n == arena.room) {
+			arena.room = arena.room ? 2 * arena.room : 1024;
+			arena.v = realloc(arena.v, arena.room * sizeof *arena.v);
+			if (!arena.v) {
+				fputs("tapc: out of memory\n", stderr);
+				exit(1);
+			}
+		}
+		arena.v[arena.n++] = p;
 	}
 	return p;
 }

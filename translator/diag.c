@@ -56,9 +56,10 @@ static void report(const char *kind, struct loc loc, const char *fmt, va_list ap
 }
 
 /* One message per place: inference can meet the same problem more than once. */
+static struct seen { struct loc loc; char *msg; struct seen *next; } *seen;
+
 static int seen_before(struct loc loc, const char *fmt, va_list ap)
 {
-	static struct seen { struct loc loc; char *msg; struct seen *next; } *seen;
 	char *msg = xcalloc(512, 1);
 	vsnprintf(msg, 512, fmt, ap);
 	for (struct seen *s = seen; s; s = s->next)
@@ -98,4 +99,13 @@ void diag_warning(struct loc loc, const char *fmt, ...)
 int diag_errors(void)
 {
 	return error_count;
+}
+
+/* Forgets every source, message and error: for a program that compiles many
+   scripts in turn (the parser fuzzer, whose arena frees the memory itself). */
+void diag_reset(void)
+{
+	sources = NULL;
+	seen = NULL;
+	error_count = 0;
 }

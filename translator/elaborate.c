@@ -64,7 +64,9 @@ static int edit_distance(const char *a, const char *b)
 	size_t la = strlen(a), lb = strlen(b);
 	if ((la > lb ? la - lb : lb - la) > 2)
 		return 3;
-	int *row = xcalloc(lb + 1, sizeof *row);
+	int *row = calloc(lb + 1, sizeof *row);
+	if (!row)
+		abort();
 	for (size_t j = 0; j <= lb; j++)
 		row[j] = (int)j;
 	for (size_t i = 1; i <= la; i++) {
@@ -487,6 +489,37 @@ static void set_lvalue_type(struct node *n, enum type t)
 		set_type(&n->sym->type, t, n->loc);
 }
 
+/* What a second infer(n, sc, t) would do once n has been inferred: give t to the
+   variables whose value n is.  Inferring n again instead would be exponential in
+   the nesting of expressions that stay untyped. */
+static enum type push_type(struct node *n, enum type t)
+{
+	if (t != T_UNKNOWN && t != T_STATS && t != T_VOID) {
+		switch (n->kind) {
+		case N_VAR:
+			if (n->sym && !n->sym->is_array)
+				set_type(&n->sym->type, t, n->loc);
+			if (n->sym)
+				n->type = n->sym->type;
+			break;
+		case N_INDEX:
+			if (n->sym && n->sym->type != T_STATS) {
+				set_type(&n->sym->type, t, n->loc);
+				n->type = n->sym->type;
+			}
+			break;
+		case N_TERNARY: {
+			enum type l = push_type(n->b, t), r = push_type(n->c, t);
+			n->type = l != T_UNKNOWN ? l : r;
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	return n->type;
+}
+
 static enum type infer(struct node *n, struct scope *sc, enum type want)
 {
 	enum type t = T_UNKNOWN, l, r;
@@ -624,7 +657,7 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 			l = infer(n->a, sc, T_UNKNOWN);
 			r = infer(n->b, sc, l);
 			if (l == T_UNKNOWN && r != T_UNKNOWN)
-				l = infer(n->a, sc, r);
+				l = push_type(n->a, r);
 			if (l != T_UNKNOWN && r != T_UNKNOWN && l != r)
 				err(n->loc, "type mismatch (%s vs. %s)", type_name(l), type_name(r));
 			if (l == T_STATS || r == T_STATS)
@@ -662,7 +695,7 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 				set_lvalue_type(n->a, r);
 				l = r;
 			} else if (r == T_UNKNOWN) {
-				r = infer(n->b, sc, l);
+				r = push_type(n->b, l);
 			}
 			if (l == T_STATS)
 				err(n->loc, "cannot assign to statistics; use <<<%s%s", "", "");
@@ -688,7 +721,7 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 		l = infer(n->b, sc, want);
 		r = infer(n->c, sc, l != T_UNKNOWN ? l : want);
 		if (l == T_UNKNOWN && r != T_UNKNOWN)
-			l = infer(n->b, sc, r);
+			l = push_type(n->b, r);
 		if (l != T_UNKNOWN && r != T_UNKNOWN && l != r)
 			err(n->loc, "type mismatch (%s vs. %s)", type_name(l), type_name(r));
 		t = l != T_UNKNOWN ? l : r;
@@ -894,6 +927,13 @@ static void round_all(struct script *s)
 	}
 }
 
+/* An lvalue that is also read (x += 1, x++): its keys were marked with it. */
+static void mark_read(struct node *n)
+{
+	if ((n->kind == N_VAR || n->kind == N_INDEX) && n->sym)
+		n->sym->read = 1;
+}
+
 /* Marks globals written and read, for the automatic display at exit. */
 static void mark_uses(struct node *n, int writing)
 {
@@ -913,13 +953,13 @@ static void mark_uses(struct node *n, int writing)
 		case N_STATS_OP:
 			mark_uses(n->a, 1);
 			if (n->kind == N_ASSIGN && n->op != '=')
-				mark_uses(n->a, 0);
+				mark_read(n->a);
 			mark_uses(n->b, 0);
 			break;
 		case N_PREINC:
 		case N_POSTINC:
 			mark_uses(n->a, 1);
-			mark_uses(n->a, 0);
+			mark_read(n->a);
 			break;
 		case N_FOREACH: {
 			struct foreach_info *f = n->ext;

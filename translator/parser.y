@@ -380,6 +380,7 @@ type
 params
 	: %empty { $$ = NULL; }
 	| param_list
+	| param_list ',' /* SystemTap allows a trailing comma here */
 	;
 
 param_list
@@ -692,6 +693,7 @@ const char *op_text(int op)
 int parse_source(struct script *s, const char *file, const char *text, size_t len)
 {
 	int before = diag_errors();
+	fe = NULL;
 	lex_begin(file, text, len);
 	yyparse(s);
 	lex_end();
@@ -704,7 +706,8 @@ static size_t embed_len;
 
 void parse_embed_begin(void)
 {
-	embed_buf = xstrdup("");
+	free(embed_buf);
+	embed_buf = NULL;
 	embed_len = 0;
 }
 
@@ -718,9 +721,12 @@ void parse_embed_add(const char *text)
 	embed_len += n;
 }
 
+/* The buffer grows with realloc; what the AST keeps is an ordinary xstrdup. */
 char *parse_embed_end(void)
 {
-	char *s = embed_buf;
+	char *s = xstrdup(embed_buf ? embed_buf : "");
+	free(embed_buf);
 	embed_buf = NULL;
+	embed_len = 0;
 	return s;
 }
