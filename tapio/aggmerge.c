@@ -75,9 +75,9 @@ static size_t arena_put(struct agg_table *t, const void *p, size_t n)
 	return at;
 }
 
-static void grow(struct agg_table *t)
+/* Rehashes into a table of CAP slots (a power of two). */
+static void resize(struct agg_table *t, size_t cap)
 {
-	size_t cap = t->cap ? t->cap * 2 : 1024;
 	struct agg_row *rows = calloc(cap, sizeof *rows);
 	if (!rows)
 		abort();
@@ -93,6 +93,37 @@ static void grow(struct agg_table *t)
 	free(t->rows);
 	t->rows = rows;
 	t->cap = cap;
+}
+
+static void grow(struct agg_table *t)
+{
+	resize(t, t->cap ? t->cap * 2 : 1024);
+}
+
+/* Room for N more keys at most half full, so a big merge rehashes once, not twenty times. */
+static void reserve(struct agg_table *t, size_t n)
+{
+	size_t cap = t->cap ? t->cap : 1024;
+	while (cap < 2 * (t->used + n))
+		cap *= 2;
+	if (cap != t->cap)
+		resize(t, cap);
+}
+
+/* The busiest CPU's number of data sets: no fewer distinct keys than that arrive. */
+static size_t fewest_new_keys(const char *buf, size_t len)
+{
+	size_t per_cpu[256] = { 0 }, most = 0;
+	for (size_t off = 0; off + sizeof(struct tap_snap_hdr) <= len;) {
+		struct tap_snap_hdr h;
+		memcpy(&h, buf + off, sizeof h);
+		if (h.size < sizeof h)
+			break;
+		if (++per_cpu[h.cpu & 255] > most)
+			most = per_cpu[h.cpu & 255];
+		off += h.size;
+	}
+	return most;
 }
 
 static void merge_one(struct agg_table *t, const struct agg_desc *d, uint16_t id, const int64_t *st,
@@ -139,6 +170,7 @@ long agg_merge_snapshot(struct agg_table *t, const struct agg_dict *dict, const 
 {
 	long merged = 0;
 	size_t off = 0;
+	reserve(t, fewest_new_keys(buf, len));
 	while (off + sizeof(struct tap_snap_hdr) <= len) {
 		struct tap_snap_hdr h;
 		memcpy(&h, buf + off, sizeof h);
@@ -180,23 +212,38 @@ static void json_string(FILE *out, const char *s, size_t n)
 	fputc('"', out);
 }
 
+/* One key part of a snapshot's key: a string (its bytes and length) or a long.
+   Returns where the next part starts. */
+struct key_part {
+	const char *str;       /* NULL for a long */
+	uint16_t len;
+	int64_t num;
+};
+
+static const unsigned char *key_part(const struct agg_desc *d, int i, const unsigned char *k,
+				     struct key_part *part)
+{
+	if (d->ktypes[i] == 'S') {
+		memcpy(&part->len, k, 2);
+		part->str = (const char *)k + 2;
+		return k + 2 + part->len;
+	}
+	part->str = NULL;
+	memcpy(&part->num, k, 8);
+	return k + 8;
+}
+
 static void json_key(FILE *out, const struct agg_desc *d, const unsigned char *k)
 {
 	fputc('[', out);
 	for (int i = 0; i < d->nkeys; i++) {
-		if (i)
-			fputs(", ", out);
-		if (d->ktypes[i] == 'S') {
-			uint16_t n;
-			memcpy(&n, k, 2);
-			json_string(out, (const char *)k + 2, n);
-			k += 2 + n;
-		} else {
-			int64_t v;
-			memcpy(&v, k, 8);
-			fprintf(out, "%lld", (long long)v);
-			k += 8;
-		}
+		struct key_part part;
+		k = key_part(d, i, k, &part);
+		fputs(i ? ", " : "", out);
+		if (part.str)
+			json_string(out, part.str, part.len);
+		else
+			fprintf(out, "%lld", (long long)part.num);
 	}
 	fputc(']', out);
 }
@@ -257,4 +304,58 @@ void agg_print_json(FILE *out, const struct agg_table *t, const struct agg_dict 
 		fputs(first ? "]" : "\n  ]", out);
 	}
 	fputs("\n}}\n", out);
+}
+
+static void text_key(FILE *out, const struct agg_desc *d, const unsigned char *k)
+{
+	fputc('[', out);
+	for (int i = 0; i < d->nkeys; i++) {
+		struct key_part part;
+		k = key_part(d, i, k, &part);
+		fputs(i ? "," : "", out);
+		if (part.str)
+			fprintf(out, "\"%.*s\"", (int)part.len, part.str);
+		else
+			fprintf(out, "%lld", (long long)part.num);
+	}
+	fputc(']', out);
+}
+
+static const struct agg_table *sort_table;
+
+/* Largest count first, as the module's own display at exit; then by key, so equal
+   counts print in a stable order. */
+static int by_count(const void *a, const void *b)
+{
+	const struct agg_row *x = *(const struct agg_row *const *)a, *y = *(const struct agg_row *const *)b;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	size_t n = x->keylen < y->keylen ? x->keylen : y->keylen;
+	int c = memcmp(sort_table->keys + x->key_off, sort_table->keys + y->key_off, n);
+	return c ? c : (int)x->keylen - (int)y->keylen;
+}
+
+void agg_print_text(FILE *out, const struct agg_table *t, const struct agg_dict *dict)
+{
+	const struct agg_row **rows = malloc((t->used + 1) * sizeof *rows);
+	if (!rows)
+		return;
+	for (int id = 0; id < dict->n; id++) {
+		const struct agg_desc *d = &dict->d[id];
+		size_t n = 0;
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->rows[i].count && t->rows[i].id == id)
+				rows[n++] = &t->rows[i];
+		sort_table = t;
+		qsort(rows, n, sizeof *rows, by_count);
+		for (size_t i = 0; i < n; i++) {
+			const struct agg_row *r = rows[i];
+			fputs(d->name, out);
+			if (d->nkeys)
+				text_key(out, d, (const unsigned char *)t->keys + r->key_off);
+			fprintf(out, " @count=%lld @min=%lld @max=%lld @sum=%lld @avg=%lld\n", (long long)r->count,
+				(long long)r->min, (long long)r->max, (long long)r->sum, (long long)(r->sum / r->count));
+		}
+	}
+	free(rows);
 }

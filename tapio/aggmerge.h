@@ -46,4 +46,8 @@ long agg_merge_snapshot(struct agg_table *t, const struct agg_dict *dict, const 
 /* One JSON document: {"aggregations": {"name": [{"key": [...], "count": ...}, ...]}} */
 void agg_print_json(FILE *out, const struct agg_table *t, const struct agg_dict *dict);
 
+/* The same in SystemTap's display of statistics: `name[k1,"k2"] @count=N @min=... @avg=N`,
+   each aggregation's rows by count, largest first. */
+void agg_print_text(FILE *out, const struct agg_table *t, const struct agg_dict *dict);
+
 #endif

@@ -25,6 +25,7 @@ struct options {
 	long timeout;
 	double bufsize_mb;
 	int json;
+	double interval;      /* -i: print the statistics every so many seconds */
 	const char *ko;
 };
 
@@ -38,9 +39,12 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-	fputs("Usage: tapio [-c CMD] [-x PID] [-o FILE] [-T SEC] [-s MB] [--json] NAME.ko\n"
-	      "  --json   at the end, print every statistic as one JSON document, merged from\n"
-	      "           each CPU's data sets by tapio\n", out);
+	fputs("Usage: tapio [-c CMD] [-x PID] [-o FILE] [-T SEC] [-s MB] [-i SEC] [--json] NAME.ko\n"
+	      "  -i SEC   every SEC seconds while the script runs, and once at the end, print every\n"
+	      "           statistic, merged from each CPU's data sets by tapio without stopping\n"
+	      "           the probes\n"
+	      "  --json   print the statistics as one JSON document per print (at the end, and\n"
+	      "           every SEC seconds with -i)\n", out);
 }
 
 /* The module's own name, from its .modinfo "name=" entry. */
@@ -273,8 +277,9 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* Seed 000's consumer: the dictionary and every CPU's data sets, merged here. */
-static int print_json(const char *dir, int out)
+/* Seed 000's consumer: the dictionary and every CPU's data sets, merged here and
+   printed as JSON or as SystemTap prints statistics. */
+static int print_aggs(const char *dir, int out, int json)
 {
 	size_t dlen, alen;
 	char *dpath = NULL, *apath = NULL;
@@ -292,7 +297,10 @@ static int print_json(const char *dir, int out)
 		fprintf(stderr, "tapio: malformed aggregation snapshot\n");
 	FILE *f = fdopen(dup(out), "w");
 	if (f) {
-		agg_print_json(f, &t, &dict);
+		if (json)
+			agg_print_json(f, &t, &dict);
+		else
+			agg_print_text(f, &t, &dict);
 		fclose(f);
 	}
 	agg_table_free(&t);
@@ -306,11 +314,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
+		{ "interval", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
-	while ((ch = getopt_long(argc, argv, "+c:x:o:T:s:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:x:o:T:s:i:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'J': o->json = 1; break;
 		case 'c': o->cmd = optarg; break;
@@ -318,6 +327,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'o': o->output = optarg; break;
 		case 'T': o->timeout = atol(optarg); break;
 		case 's': o->bufsize_mb = atof(optarg); break;
+		case 'i':
+			o->interval = atof(optarg);
+			if (!(o->interval > 0)) {
+				fprintf(stderr, "tapio: -i takes a number of seconds above 0\n");
+				return -1;
+			}
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}
@@ -388,11 +404,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	double deadline = o.timeout > 0 ? now() + (double)o.timeout : 0;
+	double next_print = o.interval > 0 ? now() + o.interval : 0;
 	while (!s.done) {
 		struct pollfd p = { .fd = s.data, .events = POLLIN };
 		int n = poll(&p, 1, 100);
 		if (got_signal || (deadline && now() >= deadline))
 			stop(&s);
+		/* Between whole records, so a print never splits a probe's output. */
+		if (next_print && now() >= next_print && s.started && !s.stop_sent) {
+			print_aggs(dir, s.out, o.json);
+			next_print += o.interval;
+		}
 		if (child > 0 && waitpid(child, NULL, WNOHANG) == child) {
 			child = 0;
 			stop(&s);
@@ -420,8 +442,8 @@ int main(int argc, char **argv)
 			go_fd = -1;
 		}
 	}
-	if (o.json && s.done)
-		print_json(dir, s.out);
+	if ((o.json || o.interval) && s.done)
+		print_aggs(dir, s.out, o.json);
 	close(s.data);
 	close(s.ctl);
 	unload_module(name);

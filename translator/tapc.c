@@ -37,6 +37,8 @@ struct options {
 	const char *kernel;        /* -r */
 	const char *bufsize_mb;    /* -s */
 	const char *timeout;       /* -T */
+	const char *interval;      /* --interval */
+	int json;                  /* --json */
 	const char *tapset_dirs[32]; /* -I, then the library's own */
 	int ntapset_dirs;
 	int user_runtime;
@@ -60,6 +62,8 @@ static void usage(FILE *out)
 	      "  -x PID         target() is PID\n"
 	      "  -s MB          output buffer size\n"
 	      "  -T SEC         stop after SEC seconds\n"
+	      "  --interval SEC print the statistics every SEC seconds (tapio -i)\n"
+	      "  --json         print the statistics as JSON (tapio --json)\n"
 	      "  -k             keep the temporary build directory\n"
 	      "  -v             more messages\n"
 	      "  --runtime=kernel|user   build a kernel module (default) or a user program\n"
@@ -215,6 +219,8 @@ static int run_product(const struct options *o, const char *product, const char 
 	if (o->pid) { args[n++] = "-x"; args[n++] = (char *)o->pid; }
 	if (o->timeout) { args[n++] = "-T"; args[n++] = (char *)o->timeout; }
 	if (o->bufsize_mb) { args[n++] = "-s"; args[n++] = (char *)o->bufsize_mb; }
+	if (o->interval) { args[n++] = "-i"; args[n++] = (char *)o->interval; }
+	if (o->json) args[n++] = "--json";
 	args[n++] = (char *)product;
 	args[n] = NULL;
 	if (!o->vm)
@@ -254,10 +260,12 @@ static void remove_tree(const char *dir)
 int main(int argc, char **argv)
 {
 	struct options o = { .last_pass = 5 };
-	enum { OPT_RUNTIME = 256, OPT_VM, OPT_HELP };
+	enum { OPT_RUNTIME = 256, OPT_VM, OPT_HELP, OPT_INTERVAL, OPT_JSON };
 	static const struct option longopts[] = {
 		{ "runtime", required_argument, NULL, OPT_RUNTIME },
 		{ "vm", no_argument, NULL, OPT_VM },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -300,6 +308,8 @@ int main(int argc, char **argv)
 			}
 			break;
 		case OPT_VM: o.vm = 1; break;
+		case OPT_INTERVAL: o.interval = optarg; break;
+		case OPT_JSON: o.json = 1; break;
 		case 'h': case OPT_HELP: usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}
