@@ -339,3 +339,38 @@ void tap_free_owned(struct tap_ctx *c)
 	while (c->nowned > 0)
 		tap_free(c->owned[--c->nowned]);
 }
+
+/* ---- slices: keys with `*` parts ---- */
+
+/* Bit i of mask set: part i must equal want[i]; clear: any value matches. */
+int tap_key_match(const union tap_key *have, const union tap_key *want, uint32_t mask, int nkeys,
+		  const uint8_t *ktypes)
+{
+	for (int i = 0; i < nkeys; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		if (ktypes[i] == TAP_T_STR ? strcmp(have[i].s, want[i].s) != 0 : have[i].l != want[i].l)
+			return 0;
+	}
+	return 1;
+}
+
+int tap_map_exists_slice(struct tap_map *m, const union tap_key *k, uint32_t mask)
+{
+	for (struct tap_map_ent *e = m->oldest; e; e = e->newer)
+		if (tap_key_match(e->key, k, mask, m->nkeys, m->ktypes))
+			return 1;
+	return 0;
+}
+
+void tap_map_delete_slice(struct tap_map *m, const union tap_key *k, uint32_t mask)
+{
+	struct tap_map_ent *e = m->oldest, *next;
+	for (; e; e = next) {
+		next = e->newer;
+		if (tap_key_match(e->key, k, mask, m->nkeys, m->ktypes)) {
+			unlink_ent(m, e);
+			ent_free(e);
+		}
+	}
+}
