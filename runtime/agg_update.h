@@ -37,12 +37,12 @@ static inline void *tap_percpu_alloc(size_t size, int ncpus)
    print them all); histograms and @variance go through tap_stat_add. */
 static __always_inline void tap_stat_add_plain(struct tap_stat *st, int64_t v)
 {
+	int64_t min = st->min, max = st->max;
 	st->count++;
 	st->sum = (int64_t)((uint64_t)st->sum + (uint64_t)v);
-	if (v < st->min)
-		st->min = v;
-	if (v > st->max)
-		st->max = v;
+	/* stored always, so that the compiler picks conditional moves: no branch */
+	st->min = v < min ? v : min;
+	st->max = v > max ? v : max;
 }
 
 /* The update itself, inside the writer's odd sequence count, which it ends. */
