@@ -431,3 +431,39 @@ int tap_agg_iter_begin(struct tap_ctx *c, struct tap_aggs *a, int id, struct tap
 		it->n = limit;
 	return 0;
 }
+
+/* ---- slices: data sets whose keys match A[*, k] on any CPU ---- */
+
+/* Visits every CPU's live data sets of aggregation id matching the slice: with del,
+   marks them deleted; else stops at the first with values. Returns whether one had. */
+static int slice_walk(struct tap_aggs *a, int id, const union tap_key *k, uint32_t mask, int del,
+		      struct tap_stat *scratch)
+{
+	const struct tap_agg_spec *sp = &a->specs[id];
+	uint32_t gen = current_gen(a, id);
+	for (int cpu = 0; cpu < a->ncpus; cpu++) {
+		struct tap_agg_cpu *b = &a->cpu[cpu];
+		for (uint32_t i = 0; i < b->nbuckets; i++) {
+			struct tap_agg_ent *e = __atomic_load_n(&b->buckets[i], __ATOMIC_ACQUIRE);
+			for (int walk = 0; e && walk < TAP_AGG_MAX_WALK; e = e->next, walk++) {
+				if (e->id != id || e->gen != gen || !tap_key_match(ent_keys(e, sp), k, mask, sp->nkeys, sp->ktypes))
+					continue;
+				if (del)
+					__atomic_store_n(&e->gen, 0, __ATOMIC_RELAXED); /* 0 is never current */
+				else if (read_ent(a, b, e, scratch, tap_stat_size(sp)) && scratch->count)
+					return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+int tap_agg_exists_slice(struct tap_ctx *c, struct tap_aggs *a, int id, const union tap_key *k, uint32_t mask)
+{
+	return slice_walk(a, id, k, mask, 0, (struct tap_stat *)c->statbuf[1]);
+}
+
+void tap_agg_delete_slice(struct tap_aggs *a, int id, const union tap_key *k, uint32_t mask)
+{
+	slice_walk(a, id, k, mask, 1, NULL);
+}

@@ -80,6 +80,9 @@ int tap_agg_get(struct tap_aggs *a, int id, const union tap_key *k, struct tap_s
 void tap_agg_delete(struct tap_aggs *a, int id, const union tap_key *k);
 void tap_agg_clear(struct tap_aggs *a, int id);
 int tap_agg_exists(struct tap_ctx *c, struct tap_aggs *a, int id, const union tap_key *k);
+/* Slices (see tap_key_match): [*, k] in S, delete S[*, k], across all CPUs. */
+int tap_agg_exists_slice(struct tap_ctx *c, struct tap_aggs *a, int id, const union tap_key *k, uint32_t mask);
+void tap_agg_delete_slice(struct tap_aggs *a, int id, const union tap_key *k, uint32_t mask);
 
 enum tap_extractor { TAP_X_COUNT, TAP_X_SUM, TAP_X_MIN, TAP_X_MAX, TAP_X_AVG, TAP_X_VARIANCE };
 int64_t tap_stat_extract(struct tap_ctx *c, const struct tap_stat *st, enum tap_extractor x,

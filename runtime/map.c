@@ -258,14 +258,48 @@ static int map_cmp(const void *pa, const void *pb, const void *arg)
 	return r * s->dir;
 }
 
+/* SystemTap sorts a foreach with a limit n of 1 to 30 only partly: the top n in order at
+   the front, then the elements they pushed out (the latest first), then the others in
+   their old order. Later unsorted loops see that order, so it is reproduced here. */
+static int sort_top(void **items, int64_t count, int64_t n, tap_cmp_fn cmp, const void *arg)
+{
+	if (tap_sort_ptrs(items, n < count ? n : count, cmp, arg))
+		return -1;
+	if (count <= n)
+		return 0;
+	void **pushed = tap_alloc(2 * (size_t)(count - n) * sizeof *pushed), **kept;
+	int64_t npushed = 0, nkept = 0;
+	if (!pushed)
+		return -1;
+	kept = pushed + (count - n);
+	for (int64_t pos = n; pos < count; pos++) {
+		void *e = items[pos];
+		int64_t at = n - 1;
+		while (at >= 0 && cmp(items[at], e, arg) > 0)
+			at--;
+		if (at == n - 1) {
+			kept[nkept++] = e;
+			continue;
+		}
+		pushed[npushed++] = items[n - 1];
+		memmove(&items[at + 2], &items[at + 1], (size_t)(n - 2 - at) * sizeof *items);
+		items[at + 1] = e;
+	}
+	for (int64_t i = 0; i < npushed; i++)
+		items[n + i] = pushed[npushed - 1 - i];
+	memcpy(&items[n + npushed], kept, (size_t)nkept * sizeof *items);
+	tap_free(pushed);
+	return 0;
+}
+
 int tap_map_iter_begin(struct tap_ctx *c, struct tap_map *m, struct tap_iter *it, int column,
 		       int dir, int64_t limit)
 {
 	it->n = 0;
 	it->pos = 0;
 	it->items = NULL;
-	if (!m->count)
-		return 0;
+	if (!m->count || limit == 0)
+		return 0; /* limit 0: SystemTap does not even sort */
 	it->items = tap_alloc((size_t)m->count * sizeof *it->items);
 	if (!it->items) {
 		tap_error(c, "out of memory for foreach", NULL);
@@ -276,7 +310,8 @@ int tap_map_iter_begin(struct tap_ctx *c, struct tap_map *m, struct tap_iter *it
 		it->items[it->n++] = e;
 	if (column) {
 		struct map_sort s = { m, column, dir };
-		if (tap_sort_ptrs(it->items, it->n, map_cmp, &s)) {
+		int partial = limit >= 1 && limit <= 30;
+		if (partial ? sort_top(it->items, it->n, limit, map_cmp, &s) : tap_sort_ptrs(it->items, it->n, map_cmp, &s)) {
 			tap_error(c, "out of memory for foreach", NULL);
 			return -1;
 		}
@@ -338,4 +373,39 @@ void tap_free_owned(struct tap_ctx *c)
 {
 	while (c->nowned > 0)
 		tap_free(c->owned[--c->nowned]);
+}
+
+/* ---- slices: keys with `*` parts ---- */
+
+/* Bit i of mask set: part i must equal want[i]; clear: any value matches. */
+int tap_key_match(const union tap_key *have, const union tap_key *want, uint32_t mask, int nkeys,
+		  const uint8_t *ktypes)
+{
+	for (int i = 0; i < nkeys; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		if (ktypes[i] == TAP_T_STR ? strcmp(have[i].s, want[i].s) != 0 : have[i].l != want[i].l)
+			return 0;
+	}
+	return 1;
+}
+
+int tap_map_exists_slice(struct tap_map *m, const union tap_key *k, uint32_t mask)
+{
+	for (struct tap_map_ent *e = m->oldest; e; e = e->newer)
+		if (tap_key_match(e->key, k, mask, m->nkeys, m->ktypes))
+			return 1;
+	return 0;
+}
+
+void tap_map_delete_slice(struct tap_map *m, const union tap_key *k, uint32_t mask)
+{
+	struct tap_map_ent *e = m->oldest, *next;
+	for (; e; e = next) {
+		next = e->newer;
+		if (tap_key_match(e->key, k, mask, m->nkeys, m->ktypes)) {
+			unlink_ent(m, e);
+			ent_free(e);
+		}
+	}
 }

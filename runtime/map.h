@@ -63,6 +63,12 @@ int tap_map_exists(struct tap_map *m, const union tap_key *k);
 void tap_map_delete(struct tap_map *m, const union tap_key *k);
 void tap_map_clear(struct tap_map *m);
 
+/* Slices (A[*, k]): mask has bit i set where key part i is given, clear for `*`. */
+int tap_key_match(const union tap_key *have, const union tap_key *want, uint32_t mask, int nkeys,
+		  const uint8_t *ktypes);
+int tap_map_exists_slice(struct tap_map *m, const union tap_key *k, uint32_t mask);
+void tap_map_delete_slice(struct tap_map *m, const union tap_key *k, uint32_t mask);
+
 /* foreach: a snapshot of the entries, sorted on a key column (1..n), on the value (-1),
    or in insertion order (0); dir is +1 or -1; limit < 0 means none. */
 struct tap_iter {

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "aggmerge.h"
+#include "ksyms.h"
 #include "transport_proto.h"
 
 struct options {
@@ -398,6 +399,11 @@ int main(int argc, char **argv)
 		return 1;
 	s.data = open(data_path, O_RDONLY | O_CLOEXEC);
 	s.ctl = open(ctl_path, O_WRONLY | O_CLOEXEC);
+	/* kprobe.function patterns are expanded here, on the target, before the start. */
+	if (s.data >= 0 && s.ctl >= 0 && ksyms_offer(dir)) {
+		unload_module(name);
+		return 1;
+	}
 	if (s.data < 0 || s.ctl < 0 || send_ctl(s.ctl, TAP_CTL_START)) {
 		fprintf(stderr, "tapio: cannot talk to module %s: %s\n", name, strerror(errno));
 		unload_module(name);

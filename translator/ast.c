@@ -223,6 +223,9 @@ static void print_expr(FILE *out, const struct node *n)
 		print_expr(out, n->c);
 		fputc(')', out);
 		break;
+	case N_WILDCARD:
+		fputc('*', out);
+		break;
 	case N_IN:
 		fputs("([", out);
 		print_list(out, n->a);
@@ -317,6 +320,11 @@ static void print_stmt(FILE *out, const struct node *n, int depth)
 				fputs(", ", out);
 		}
 		fprintf(out, "] in %s", f->array);
+		if (f->slice) {
+			fputc('[', out);
+			print_list(out, f->slice);
+			fputc(']', out);
+		}
 		if (f->sort_agg)
 			fprintf(out, " @%s", f->sort_agg);
 		if (f->sort_column == -1)
@@ -467,6 +475,7 @@ struct node *node_clone(const struct node *n)
 		g->keys = node_clone(f->keys);
 		g->value = node_clone(f->value);
 		g->limit = node_clone(f->limit);
+		g->slice = node_clone(f->slice);
 		g->body = node_clone(f->body);
 		g->array_sym = NULL;
 		c->ext = g;

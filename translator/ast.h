@@ -34,6 +34,7 @@ enum node_kind {
 	N_STATS_OP, /* a <<< b */
 	N_EXTRACT,  /* str = "count"..., a = stats expression */
 	N_TARGET,   /* str = "$name" target variable (parsed only) */
+	N_WILDCARD, /* `*` as an array key: a slice (in, delete, foreach) */
 	/* statements */
 	N_BLOCK,    /* a = statement list */
 	N_EXPR,     /* a */
@@ -75,6 +76,8 @@ struct foreach_info {
 	struct node *keys;     /* N_VAR list */
 	struct node *value;    /* N_VAR or NULL */
 	char *array;
+	struct loc array_loc;
+	struct node *slice;    /* key list with N_WILDCARD parts, or NULL */
 	struct sym *array_sym;
 	int sort_column;       /* 0: none, 1..n: key n, -1: value */
 	int sort_dir;          /* +1 ascending, -1 descending */
@@ -102,6 +105,7 @@ struct sym {
 	int64_t hist_start, hist_stop, hist_interval;
 	int agg_id;             /* statistics: index in the module's aggregation table */
 	int uses_variance;      /* statistics: @variance is read, so updates track it */
+	int var_shift;          /* statistics: N of @variance(s, N), 0 if none */
 	int index;
 	struct sym *next;
 };

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "ast.h"
 #include "build.h"
+#include "kbuild_replay.h"
 
 static int is_dir(const char *path)
 {
@@ -64,8 +65,7 @@ char *build_default_kernel(int verbose)
 	return best;
 }
 
-/* Runs argv with stdout and stderr going to log; returns the exit status. */
-static int run_logged(char *const argv[], const char *log, int verbose)
+int build_run(char *const argv[], const char *log, int verbose, const char *cwd)
 {
 	if (verbose > 1) {
 		fprintf(stderr, "tapc: running");
@@ -77,10 +77,14 @@ static int run_logged(char *const argv[], const char *log, int verbose)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		FILE *f = fopen(log, "w");
+		FILE *f = fopen(log, "a");
 		if (f && verbose <= 2) {
 			dup2(fileno(f), 1);
 			dup2(fileno(f), 2);
+		}
+		if (cwd && chdir(cwd)) {
+			perror(cwd);
+			_exit(127);
 		}
 		execvp(argv[0], argv);
 		perror(argv[0]);
@@ -90,6 +94,28 @@ static int run_logged(char *const argv[], const char *log, int verbose)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+char *build_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 65536, n = 0, got;
+	char *buf = xcalloc(1, cap + 1);
+	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			buf = realloc(buf, 2 * cap + 1);
+			if (!buf)
+				abort();
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
 }
 
 static void show_log(const char *log)
@@ -124,15 +150,15 @@ static int copy_file(const char *from, const char *to)
 	return rc;
 }
 
-static int build_user(const struct build_request *r, const char *dir)
+static int build_user(const struct build_request *r, const char *dir, const char *rt)
 {
-	char *inc1 = xasprintf("-I%s", r->runtime_dir);
-	char *inc2 = xasprintf("-I%s/user", r->runtime_dir);
+	char *inc1 = xasprintf("-I%s", rt);
+	char *inc2 = xasprintf("-I%s/user", rt);
 	char *log = xasprintf("%s/build.log", dir);
 	const char *cc = getenv("CC") ? getenv("CC") : "cc";
 	char *const argv[] = { (char *)cc, "-std=gnu11", "-O2", "-fwrapv", "-w", inc1, inc2,
 			       (char *)r->c_file, "-o", (char *)r->out_path, NULL };
-	int rc = run_logged(argv, log, r->verbose);
+	int rc = build_run(argv, log, r->verbose, NULL);
 	if (rc) {
 		show_log(log);
 		fprintf(stderr, "tapc: compiling the user-space program failed\n");
@@ -140,38 +166,7 @@ static int build_user(const struct build_request *r, const char *dir)
 	return rc;
 }
 
-static int build_kernel(const struct build_request *r, const char *dir)
-{
-	char *kbuild = xasprintf("%s/Kbuild", dir);
-	FILE *f = fopen(kbuild, "w");
-	if (!f) {
-		perror(kbuild);
-		return -1;
-	}
-	/* The generated code mixes declarations and statements, as C99 allows. */
-	fprintf(f, "obj-m := %s.o\nccflags-y := -I%s -I%s/kernel -Wno-declaration-after-statement "
-		   "-Wno-unused-label -Wno-unused-function -Wno-unused-variable\n",
-		r->name, r->runtime_dir, r->runtime_dir);
-	fclose(f);
-	char *mflag = xasprintf("M=%s", dir);
-	char *log = xasprintf("%s/build.log", dir);
-	char *jobs = xasprintf("-j%ld", sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1);
-	char *const argv[] = { "make", "-C", (char *)r->kernel_dir, mflag, jobs, "modules", NULL };
-	int rc = run_logged(argv, log, r->verbose);
-	if (rc) {
-		show_log(log);
-		fprintf(stderr, "tapc: building the kernel module failed (kbuild in %s)\n", dir);
-		return rc;
-	}
-	char *ko = xasprintf("%s/%s.ko", dir, r->name);
-	if (copy_file(ko, r->out_path)) {
-		fprintf(stderr, "tapc: cannot write %s: %s\n", r->out_path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* ---- the compile cache: an unchanged script skips kbuild ---- */
+/* ---- hashing (FNV-1a) for the cache keys ---- */
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
@@ -182,67 +177,192 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 
 static uint64_t hash_file(uint64_t h, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char buf[65536];
 	size_t n;
-	while (f && (n = fread(buf, 1, sizeof buf, f)) > 0)
-		h = fnv(h, buf, n);
-	if (f)
-		fclose(f);
+	char *text = build_read_file(path, &n);
+	if (text)
+		h = fnv(h, text, n);
+	free(text);
 	return h;
 }
 
-static uint64_t hash_dir(uint64_t h, const char *dir)
+#define FNV_START 1469598103934665603ULL
+
+/* A cache directory: $ENV, else ~/.cache/tapc/SUB; NULL when $ENV is "off". */
+static char *cache_root(const char *env, const char *sub)
 {
+	const char *root = getenv(env);
+	if (root && !strcmp(root, "off"))
+		return NULL;
+	char *dir = root ? xstrdup(root)
+			 : getenv("HOME") ? xasprintf("%s/.cache/tapc%s", getenv("HOME"), sub)
+					  : xasprintf("/var/tmp/tapc-cache%s", sub);
+	char *cmd = xasprintf("mkdir -p '%s'", dir);
+	int rc = system(cmd);
+	free(cmd);
+	if (rc) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/* Where the recorded kbuild commands for this kernel and these flags live, or NULL
+   when replaying is off. They outlive module cache entries (TAPC_CACHE=off or a fresh
+   TAPC_CACHE still replays): $TAPC_KBUILD_CACHE, default ~/.cache/tapc/kbuild. */
+static char *recipe_path(const struct build_request *r, const char *flags)
+{
+	const char *mode = getenv("TAPC_KBUILD_REPLAY");
+	if (mode && !strcmp(mode, "off"))
+		return NULL;
+	char *root = cache_root("TAPC_KBUILD_CACHE", "/kbuild");
+	if (!root)
+		return NULL;
+	uint64_t h = fnv(FNV_START, flags, strlen(flags));
+	h = fnv(h, r->kernel_dir, strlen(r->kernel_dir) + 1);
+	char *config = xasprintf("%s/.config", r->kernel_dir);
+	h = hash_file(h, config);
+	char *symvers = xasprintf("%s/Module.symvers", r->kernel_dir);
+	struct stat st;
+	if (stat(symvers, &st) == 0)
+		h = fnv(fnv(h, &st.st_size, sizeof st.st_size), &st.st_mtime, sizeof st.st_mtime);
+	char *path = xasprintf("%s/%016llx.recipe", root, (unsigned long long)h);
+	free(root), free(config), free(symvers);
+	return path;
+}
+
+/* Removes what a failed replay may have left, so that kbuild starts clean. */
+static void clean_outputs(const char *dir, const char *name)
+{
+	static const char *const outs[] = { "%s/%s.o", "%s/%s.mod", "%s/%s.mod.c", "%s/%s.mod.o", "%s/%s.ko" };
+	for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++) {
+		char *p = xasprintf(outs[i], dir, name);
+		unlink(p);
+		free(p);
+	}
+	char *p = xasprintf("%s/modules.order", dir);
+	unlink(p);
+	free(p);
+	p = xasprintf("%s/Module.symvers", dir);
+	unlink(p);
+	free(p);
+}
+
+static int build_kernel(const struct build_request *r, const char *dir, const char *rt)
+{
+	char *kbuild = xasprintf("%s/Kbuild", dir);
+	FILE *f = fopen(kbuild, "w");
+	if (!f) {
+		perror(kbuild);
+		return -1;
+	}
+	/* The generated code mixes declarations and statements, as C99 allows.
+	   No debug information: it doubles the compile time and nothing reads it. */
+	static const char flags[] = "-Wno-declaration-after-statement -Wno-unused-label "
+				    "-Wno-unused-function -Wno-unused-variable -g0";
+	char *ccflags = xasprintf("-I%s -I%s/kernel %s", rt, rt, flags);
+	fprintf(f, "obj-m := %s.o\nccflags-y := %s\n", r->name, ccflags);
+	fclose(f);
+	char *log = xasprintf("%s/build.log", dir);
+	char *ko = xasprintf("%s/%s.ko", dir, r->name);
+	char *recipe = recipe_path(r, flags);
+	int rc = -1;
+	if (recipe && access(recipe, R_OK) == 0) {
+		rc = kbuild_replay(recipe, r, dir, log);
+		if (rc) {
+			if (r->verbose)
+				fprintf(stderr, "tapc: replaying kbuild's commands failed; running kbuild\n");
+			clean_outputs(dir, r->name);
+		}
+	}
+	if (rc) {
+		char *mflag = xasprintf("M=%s", dir);
+		char *jobs = xasprintf("-j%ld", sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1);
+		char *const argv[] = { "make", "-C", (char *)r->kernel_dir, mflag, jobs, "modules", NULL };
+		rc = build_run(argv, log, r->verbose, NULL);
+		if (rc) {
+			show_log(log);
+			fprintf(stderr, "tapc: building the kernel module failed (kbuild in %s)\n", dir);
+			return rc;
+		}
+		if (recipe)
+			kbuild_record(recipe, dir, r->name, r->verbose);
+	}
+	if (copy_file(ko, r->out_path)) {
+		fprintf(stderr, "tapc: cannot write %s: %s\n", r->out_path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the compile cache: an unchanged script skips kbuild ---- */
+
+/* Copies the runtime's sources from `from` into `to`, which is what gets compiled,
+   and hashes exactly the bytes copied: a runtime edited during the build cannot
+   leave a stale module under a new key. */
+static int snapshot_runtime(const char *from, const char *to, uint64_t *h)
+{
+	if (mkdir(to, 0755) && errno != EEXIST)
+		return -1;
 	struct dirent **names;
-	int n = scandir(dir, &names, NULL, alphasort);
+	int n = scandir(from, &names, NULL, alphasort), rc = n < 0 ? -1 : 0;
 	for (int i = 0; i < n; i++) {
 		const char *nm = names[i]->d_name;
-		if (nm[0] != '.') {
-			char *path = xasprintf("%s/%s", dir, nm);
-			if (is_dir(path))
-				h = hash_dir(h, path);
-			else if (strstr(nm, ".c") || strstr(nm, ".h"))
-				h = hash_file(fnv(h, nm, strlen(nm)), path);
-			free(path);
+		char *src = xasprintf("%s/%s", from, nm), *dst = xasprintf("%s/%s", to, nm);
+		size_t len, nl = strlen(nm);
+		if (nm[0] == '.') {
+		} else if (is_dir(src)) {
+			*h = fnv(*h, nm, nl + 1);
+			if (snapshot_runtime(src, dst, h))
+				rc = -1;
+		} else if (nl > 2 && nm[nl - 2] == '.' && (nm[nl - 1] == 'c' || nm[nl - 1] == 'h')) {
+			char *text = build_read_file(src, &len);
+			FILE *f = text ? fopen(dst, "wb") : NULL;
+			if (!f || fwrite(text, 1, len, f) != len || fclose(f))
+				rc = -1;
+			else
+				*h = fnv(fnv(*h, nm, nl + 1), text, len);
+			free(text);
 		}
-		free(names[i]);
+		free(src), free(dst), free(names[i]);
 	}
 	if (n >= 0)
 		free(names);
-	return h;
+	return rc;
 }
 
-/* The key covers the generated C (script, tapsets, options), the runtime sources,
-   the module name and the target kernel's configuration. */
-static char *cache_path(const struct build_request *r)
+/* The key covers the generated C (script, tapsets, options), the runtime sources as
+   copied, the module name and the target kernel's configuration. */
+static char *cache_path(const struct build_request *r, uint64_t runtime_hash)
 {
-	const char *root = getenv("TAPC_CACHE");
-	char *dir = root ? xstrdup(root)
-			 : getenv("HOME") ? xasprintf("%s/.cache/tapc", getenv("HOME")) : xstrdup("/var/tmp/tapc-cache");
-	if (!strcmp(dir, "off"))
+	char *dir = cache_root("TAPC_CACHE", "");
+	if (!dir)
 		return NULL;
-	uint64_t h = 1469598103934665603ULL;
-	h = hash_file(h, r->c_file);
-	h = hash_dir(h, r->runtime_dir);
+	uint64_t h = hash_file(FNV_START, r->c_file);
+	h = fnv(h, &runtime_hash, sizeof runtime_hash);
 	h = fnv(h, r->name, strlen(r->name) + 1);
 	h = fnv(h, r->user ? "user" : "kernel", 6);
 	if (!r->user) {
 		char *config = xasprintf("%s/.config", r->kernel_dir);
 		h = hash_file(h, config);
 		h = fnv(h, r->kernel_dir, strlen(r->kernel_dir));
+		free(config);
 	}
-	char *cmd = xasprintf("mkdir -p '%s'", dir);
-	if (system(cmd) != 0)
-		return NULL;
-	return xasprintf("%s/%016llx%s", dir, (unsigned long long)h, r->user ? "" : ".ko");
+	char *path = xasprintf("%s/%016llx%s", dir, (unsigned long long)h, r->user ? "" : ".ko");
+	free(dir);
+	return path;
 }
 
 int build_product(const struct build_request *r)
 {
 	char *dir = xstrdup(r->c_file);
 	*strrchr(dir, '/') = '\0';
-	char *cached = cache_path(r);
+	char *rt = xasprintf("%s/runtime", dir);
+	uint64_t rt_hash = FNV_START;
+	if (snapshot_runtime(r->runtime_dir, rt, &rt_hash)) {
+		fprintf(stderr, "tapc: cannot copy the runtime %s into %s\n", r->runtime_dir, rt);
+		return -1;
+	}
+	char *cached = cache_path(r, rt_hash);
 	if (cached && access(cached, R_OK) == 0 && copy_file(cached, r->out_path) == 0) {
 		if (r->user)
 			chmod(r->out_path, 0755);
@@ -250,7 +370,7 @@ int build_product(const struct build_request *r)
 			fprintf(stderr, "tapc: using the cached build %s\n", cached);
 		return 0;
 	}
-	int rc = r->user ? build_user(r, dir) : build_kernel(r, dir);
+	int rc = r->user ? build_user(r, dir, rt) : build_kernel(r, dir, rt);
 	if (rc == 0 && cached && copy_file(r->out_path, cached) == 0 && r->user)
 		chmod(cached, 0755);
 	return rc;

@@ -2,6 +2,8 @@
 #ifndef TAPC_BUILD_H
 #define TAPC_BUILD_H
 
+#include <stddef.h>
+
 struct build_request {
 	const char *c_file;      /* the generated C */
 	const char *name;        /* module name */
@@ -14,6 +16,12 @@ struct build_request {
 
 /* Returns 0 on success; on failure prints the compiler's messages. */
 int build_product(const struct build_request *r);
+
+/* Runs argv (in cwd unless NULL) with its output appended to log; the exit status. */
+int build_run(char *const argv[], const char *log, int verbose, const char *cwd);
+
+/* The whole file, NUL-terminated, or NULL. */
+char *build_read_file(const char *path, size_t *len);
 
 /* The newest /lib/modules/<kver>/build that exists (for -r default), or NULL. */
 char *build_default_kernel(int verbose);

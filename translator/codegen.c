@@ -127,6 +127,10 @@ static void gen_keys(struct gen *g, struct node *keys)
 	}
 	emit(g, "(const union tap_key[]){ ");
 	for (struct node *k = keys; k; k = k->next) {
+		if (k->kind == N_WILDCARD) {
+			emit(g, k->next ? "{ .l = 0 }, " : "{ .l = 0 } ");
+			continue;
+		}
 		emit(g, k->type == T_STRING ? "{ .s = " : "{ .l = ");
 		gen_expr(g, k);
 		emit(g, k->next ? " }, " : " } ");
@@ -138,6 +142,38 @@ static int is_stats(const struct sym *s)
 {
 	return s && s->type == T_STATS;
 }
+
+/* Does a key list have a `*` part? */
+static int is_slice(const struct node *keys)
+{
+	for (; keys; keys = keys->next)
+		if (keys->kind == N_WILDCARD)
+			return 1;
+	return 0;
+}
+
+/* A slice's key mask for tap_key_match: bit i set where part i is given, clear for `*`. */
+static unsigned slice_mask(const struct node *keys)
+{
+	unsigned mask = 0;
+	int i = 0;
+	for (const struct node *k = keys; k; k = k->next, i++)
+		if (k->kind != N_WILDCARD)
+			mask |= 1u << i;
+	return mask;
+}
+
+/* [*, k] in A and delete A[*, k]: the runtime's slice functions take the mask last. */
+static void gen_slice_call(struct gen *g, const char *fn, const struct sym *s, struct node *keys)
+{
+	if (is_stats(s))
+		emit(g, "%s(%s&tap_aggs, %d, ", fn, strstr(fn, "exists") ? "c, " : "", s->agg_id);
+	else
+		emit(g, "%s(&m_%s, ", fn, s->name);
+	gen_keys(g, keys);
+	emit(g, ", 0x%xu)", slice_mask(keys));
+}
+
 
 /* The statistics operand of <<< or an extractor: x or a[k]. */
 static void gen_agg_ref(struct gen *g, struct node *v)
@@ -543,7 +579,11 @@ static void gen_expr(struct gen *g, struct node *n)
 		emit(g, "tap_trace_arg(c, %d, %d)", (int)n->num, n->op);
 		break;
 	case N_IN:
-		if (is_stats(n->sym)) {
+		if (is_slice(n->a)) {
+			emit(g, "((int64_t)");
+			gen_slice_call(g, is_stats(n->sym) ? "tap_agg_exists_slice" : "tap_map_exists_slice", n->sym, n->a);
+			emit(g, ")");
+		} else if (is_stats(n->sym)) {
 			emit(g, "((int64_t)tap_agg_exists(c, &tap_aggs, %d, ", n->sym->agg_id);
 			gen_keys(g, n->a);
 			emit(g, "))");
@@ -643,7 +683,10 @@ static void gen_delete(struct gen *g, struct node *v, int depth)
 {
 	struct sym *s = v->sym;
 	indent(g, depth);
-	if (v->kind == N_INDEX) {
+	if (v->kind == N_INDEX && is_slice(v->a)) {
+		gen_slice_call(g, is_stats(s) ? "tap_agg_delete_slice" : "tap_map_delete_slice", s, v->a);
+		emit(g, ";\n");
+	} else if (v->kind == N_INDEX) {
 		if (is_stats(s))
 			emit(g, "tap_agg_delete(&tap_aggs, %d, ", s->agg_id);
 		else
@@ -678,7 +721,7 @@ static int assigns_any(const struct node *n, const struct node *vars)
 				for (const struct node *v = vars; v; v = v->next)
 					if (k->sym == v->sym)
 						return 1;
-			if (assigns_any(f->body, vars) || assigns_any(f->limit, vars))
+			if (assigns_any(f->body, vars) || assigns_any(f->limit, vars) || assigns_any(f->slice, vars))
 				return 1;
 		}
 		if (assigns_any(n->a, vars) || assigns_any(n->b, vars) || assigns_any(n->c, vars) ||
@@ -686,6 +729,29 @@ static int assigns_any(const struct node *n, const struct node *vars)
 			return 1;
 	}
 	return 0;
+}
+
+/* A foreach slice's given key parts are evaluated once, before the loop, into copies
+   (the body may change the variables they come from). */
+static void gen_slice_keys(struct gen *g, struct node *slice, int id, int depth)
+{
+	int i = 0;
+	indent(g, depth);
+	emit(g, "union tap_key slice%d[%d] = { { 0 } };\n", id, list_length(slice));
+	for (struct node *k = slice; k; k = k->next, i++) {
+		if (k->kind == N_WILDCARD)
+			continue;
+		indent(g, depth);
+		if (k->type == T_STRING) {
+			int t = new_temp(g);
+			emit(g, "slice%d[%d].s = tap_strcpy(f->t%d, ", id, i, t);
+		} else {
+			emit(g, "slice%d[%d].l = ", id, i);
+		}
+		gen_expr(g, k);
+		emit(g, k->type == T_STRING ? ");\n" : ";\n");
+		gen_check(g, depth);
+	}
 }
 
 static void gen_foreach(struct gen *g, struct node *n, int depth)
@@ -707,6 +773,8 @@ static void gen_foreach(struct gen *g, struct node *n, int depth)
 		emit(g, "-1");
 	emit(g, ";\n");
 	gen_check(g, depth + 1);
+	if (fe->slice)
+		gen_slice_keys(g, fe->slice, id, depth + 1);
 	indent(g, depth + 1);
 	int column = fe->sort_column > 0 ? fe->sort_column : fe->sort_column < 0 ? -1 : 0;
 	if (stats)
@@ -718,6 +786,19 @@ static void gen_foreach(struct gen *g, struct node *n, int depth)
 	indent(g, depth + 2);
 	emit(g, "while (tap_iter_next(&it%d)) {\n", id);
 	const char *keys = stats ? "((struct tap_agg_merged *)it%d.cur)->key" : "((struct tap_map_ent *)it%d.cur)->key";
+	if (fe->slice) {
+		/* As in SystemTap, limit counts the elements skipped by the slice too. */
+		indent(g, depth + 3);
+		emit(g, "if (!tap_key_match(");
+		emit(g, keys, id);
+		emit(g, ", slice%d, 0x%xu, %d, ", id, slice_mask(fe->slice), a->nkeys);
+		if (stats)
+			emit(g, "tap_agg_specs[%d].ktypes))\n", a->agg_id);
+		else
+			emit(g, "m_%s.ktypes))\n", a->name);
+		indent(g, depth + 4);
+		emit(g, "continue;\n");
+	}
 	int i = 0;
 	for (struct node *k = fe->keys; k; k = k->next, i++) {
 		indent(g, depth + 3);
@@ -782,7 +863,8 @@ static int effect_free(const struct node *n, int allow_local_writes)
 			break;
 		case N_FOREACH: {
 			const struct foreach_info *f = n->ext;
-			if (!effect_free(f->limit, allow_local_writes) || !effect_free(f->body, allow_local_writes))
+			if (!effect_free(f->limit, allow_local_writes) || !effect_free(f->body, allow_local_writes) ||
+			    !effect_free(f->slice, allow_local_writes))
 				return 0;
 			break;
 		}
@@ -841,6 +923,7 @@ static void mark_reads(struct node *n)
 		}
 		if (n->kind == N_FOREACH) {
 			struct foreach_info *f = n->ext;
+			mark_reads(f->slice);
 			mark_reads(f->limit);
 			mark_reads(f->body);
 			continue;
@@ -1176,10 +1259,11 @@ static void emit_globals(FILE *out, struct script *s)
 			continue;
 		fprintf(out, "\t{ \"%s\", %d, ", g->name, g->is_array ? g->nkeys : 0);
 		emit_ktypes(out, g->is_array ? g : &(struct sym){ .nkeys = 0 });
-		fprintf(out, ", %s, %lldLL, %lldLL, %lldLL, 0, %s, 0, %d },\n",
+		fprintf(out, ", %s, %lldLL, %lldLL, %lldLL, 0, %s, %d, %d },\n",
 			g->hist == 1 ? "TAP_HIST_LOG" : g->hist == 2 ? "TAP_HIST_LINEAR" : "TAP_HIST_NONE",
 			(long long)g->hist_start, (long long)g->hist_stop, (long long)g->hist_interval,
-			g->size ? xasprintf("%lld", (long long)g->size) : "MAXMAPENTRIES", g->uses_variance);
+			g->size ? xasprintf("%lld", (long long)g->size) : "MAXMAPENTRIES", g->var_shift,
+			g->uses_variance);
 	}
 	fprintf(out, "};\nstatic struct tap_aggs tap_aggs;\n\n");
 
@@ -1254,6 +1338,7 @@ static void collect_one(const struct node *n, int *uses, char *seen_funcs)
 	case N_FOREACH: {
 		const struct foreach_info *f = n->ext;
 		note_use(uses, f->array_sym, USE_READ);
+		collect_uses(f->slice, uses, seen_funcs);
 		collect_uses(f->limit, uses, seen_funcs);
 		collect_uses(f->body, uses, seen_funcs);
 		break;

@@ -223,30 +223,67 @@ static void note_histogram(struct node *n, struct sym *s)
 	s->hist_interval = p[2];
 }
 
+/* @variance(s, N) scales by 2^N; every @variance of s must agree, except that one
+   without a shift (or with 0) met first leaves the choice to later ones, as in stap.
+   Checked once, in script order, in the reporting round. */
+static void note_variance_shift(struct node *n, struct sym *s)
+{
+	struct node *arg = n->a->next;
+	int64_t shift = arg && arg->kind == N_NUM ? arg->num : 0;
+	if (!reporting || !s || (arg && arg->kind != N_NUM))
+		return;
+	if (shift < 0 || shift > 62) {
+		err(n->loc, "bit shift (%s) out of range <0..62>%s", xasprintf("%lld", (long long)shift), "");
+		return;
+	}
+	if (shift != s->var_shift && s->var_shift)
+		err(n->loc, "conflicting bit shifts declared (previously %s)%s", xasprintf("%d", s->var_shift), "");
+	else
+		s->var_shift = (int)shift;
+}
+
 static void infer_list(struct node *n, struct scope *sc)
 {
 	for (; n; n = n->next)
 		infer(n, sc, T_UNKNOWN);
 }
 
-/* An array's key types come from every use; they must agree in number and type. */
-static void infer_keys(struct sym *a, struct node *keys, struct scope *sc, struct loc loc)
+/* Arrays have at most 9 key parts (TAP_MAX_KEYS in the runtime). */
+static void check_nkeys(int n, struct loc loc)
+{
+	if (n > 9)
+		err(loc, "too many array index expressions (%s, at most %s)", xasprintf("%d", n), "9");
+}
+
+/* An array's key types come from every use; they must agree in number and type.
+   A `*` key (slice) matches any value: only in, delete and foreach allow it. */
+static void infer_keys(struct sym *a, struct node *keys, struct scope *sc, struct loc loc, int slice_ok)
 {
 	int n = list_length(keys);
+	check_nkeys(n, loc);
 	if (a->nkeys < 0) {
 		a->nkeys = n;
 		changed = 1;
 	} else if (a->nkeys != n) {
 		err(loc, "inconsistent arity (%s vs %s)", xasprintf("%d", a->nkeys), xasprintf("%d", n));
 	}
-	int i = 0;
+	int i = 0, wild = 0;
 	for (struct node *k = keys; k; k = k->next, i++) {
+		if (k->kind == N_WILDCARD) {
+			wild = 1;
+			continue;
+		}
 		enum type t = infer(k, sc, i < 9 && i < a->nkeys ? a->keys[i] : T_UNKNOWN);
 		if (t == T_STATS)
 			err(k->loc, "statistics cannot be array keys%s%s", "", "");
+		else if (i < 9 && t != T_UNKNOWN && a->keys[i] != T_UNKNOWN && a->keys[i] != t)
+			err(k->loc, "index %s type mismatch (%s)",
+			    xasprintf("%d", i), xasprintf("%s); it was first inferred as (%s", type_name(t), type_name(a->keys[i])));
 		else if (i < 9)
 			set_type(&a->keys[i], t, k->loc);
 	}
+	if (wild && !slice_ok)
+		err(loc, "wildcard not allowed in array index%s%s", "", "");
 }
 
 static struct sym *array_sym(struct node *n, const char *name, struct scope *sc)
@@ -385,7 +422,7 @@ static int modifies(const struct node *n, const struct sym *a)
 			break;
 		case N_FOREACH: {
 			const struct foreach_info *f = n->ext;
-			if (modifies(f->limit, a) || modifies(f->body, a))
+			if (modifies(f->slice, a) || modifies(f->limit, a) || modifies(f->body, a))
 				return 1;
 			break;
 		}
@@ -544,7 +581,7 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 		struct sym *a = array_sym(n, n->str, sc);
 		n->sym = a;
 		if (a) {
-			infer_keys(a, n->a, sc, n->loc);
+			infer_keys(a, n->a, sc, n->loc, 0);
 			if (a->type == T_STATS)
 				err(n->loc, "statistics array '%s' must be read with an extractor such as @count%s", n->str, "");
 			else if (want != T_UNKNOWN && want != T_STATS)
@@ -582,7 +619,7 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 			struct sym *a = array_sym(v, v->str, sc);
 			v->sym = a;
 			if (a) {
-				infer_keys(a, v->a, sc, v->loc);
+				infer_keys(a, v->a, sc, v->loc, 0);
 				set_type(&a->type, T_STATS, v->loc);
 			}
 			v->type = T_STATS;
@@ -597,6 +634,8 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 			v->sym->uses_variance = 1;
 		if (t == T_VOID)
 			note_histogram(n, v->sym);
+		else if (!strcmp(n->str, "variance") && (!v->next || !v->next->next))
+			note_variance_shift(n, v->sym);
 		else if (v->next)
 			err(n->loc, "@%s takes one argument%s", n->str, "");
 		break;
@@ -613,7 +652,7 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 			struct sym *a = array_sym(v, v->str, sc);
 			v->sym = a;
 			if (a) {
-				infer_keys(a, v->a, sc, v->loc);
+				infer_keys(a, v->a, sc, v->loc, 0);
 				set_type(&a->type, T_STATS, v->loc);
 			}
 		} else {
@@ -730,7 +769,7 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 		struct sym *a = array_sym(n, n->str, sc);
 		n->sym = a;
 		if (a)
-			infer_keys(a, n->a, sc, n->loc);
+			infer_keys(a, n->a, sc, n->loc, 1);
 		t = T_LONG;
 		break;
 	}
@@ -772,6 +811,9 @@ static void check_foreach(struct node *n, struct scope *sc)
 			changed = 1;
 		}
 		int nkeys = list_length(f->keys);
+		check_nkeys(nkeys, n->loc);
+		if (f->slice)
+			infer_keys(a, f->slice, sc, f->array_loc, 1);
 		if (a->nkeys < 0) {
 			a->nkeys = nkeys;
 			changed = 1;
@@ -789,6 +831,9 @@ static void check_foreach(struct node *n, struct scope *sc)
 				set_type(&a->keys[i], s->type, k->loc);
 			}
 		}
+		if (f->value && a->type == T_STATS)
+			err(f->value->loc, "invalid type stats for '%s': statistics arrays have no value to put in it%s",
+			    f->value->str, "");
 		if (f->value) {
 			struct sym *s = resolve_var(f->value, sc, 1);
 			enum type vt = a->type == T_STATS ? T_UNKNOWN : a->type;
@@ -872,7 +917,7 @@ static void check_stmt(struct node *n, struct scope *sc)
 			struct sym *a = array_sym(n->a, n->a->str, sc);
 			n->a->sym = a;
 			if (a)
-				infer_keys(a, n->a->a, sc, n->a->loc);
+				infer_keys(a, n->a->a, sc, n->a->loc, 1);
 			note_modified(n->a, sc);
 		} else {
 			err(n->a->loc, "delete needs a variable or an array element%s%s", "", "");
@@ -965,6 +1010,7 @@ static void mark_uses(struct node *n, int writing)
 			struct foreach_info *f = n->ext;
 			if (f->array_sym)
 				f->array_sym->read = 1;
+			mark_uses(f->slice, 0);
 			mark_uses(f->limit, 0);
 			mark_uses(f->body, 0);
 			break;

@@ -241,6 +241,7 @@ static void check_tree(const struct node *n, const struct node *parent, int in_f
 		}
 		if (n->kind == N_FOREACH) {
 			const struct foreach_info *f = n->ext;
+			check_tree(f->slice, NULL, in_function);
 			check_tree(f->limit, NULL, in_function);
 			check_tree(f->body, NULL, in_function);
 		}
@@ -279,6 +280,24 @@ static void check_print_call(const struct node *n)
 
 /* @count(s) and the like take one operand; @hist_linear(s, start, stop, interval) takes
    three literal numbers after it (a '-' in front of one is part of it). */
+/* The literal numbers after the statistic (a '-' in front of one is part of it). */
+static void check_literal_args(struct node *n, const char *msg)
+{
+	for (struct node *a = n->a->next; a; a = a->next) {
+		if (a->kind == N_UNARY && a->op == '-' && a->a->kind == N_NUM) {
+			a->kind = N_NUM;
+			a->num = (int64_t)(0 - (uint64_t)a->a->num);
+			a->tok_kind = TK_NUMBER;
+			a->tok = xasprintf("%lld", (long long)a->num);
+			a->a = NULL;
+		}
+		if (a->kind != N_NUM)
+			diag_error(a->loc, "%s", msg);
+	}
+}
+
+/* @count(s) and the like take one operand; @hist_linear(s, start, stop, interval) takes
+   three literal numbers after it, @variance(s, shift) an optional literal bit shift. */
 static void check_extractor(struct node *n)
 {
 	int nargs = list_length(n->a);
@@ -287,21 +306,11 @@ static void check_extractor(struct node *n)
 			diag_error(n->loc, "@hist_linear takes a statistic and three numbers: start, stop, interval");
 			return;
 		}
-		for (struct node *a = n->a->next; a; a = a->next) {
-			if (a->kind == N_UNARY && a->op == '-' && a->a->kind == N_NUM) {
-				a->kind = N_NUM;
-				a->num = (int64_t)(0 - (uint64_t)a->a->num);
-				a->tok_kind = TK_NUMBER;
-				a->tok = xasprintf("%lld", (long long)a->num);
-				a->a = NULL;
-			}
-			if (a->kind != N_NUM)
-				diag_error(a->loc, "histogram parameters must be literal numbers");
-		}
-	} else if (!strcmp(n->str, "variance")) {
-		/* an optional second argument is the bit shift its arithmetic keeps */
-		if (nargs != 1 && !(nargs == 2 && n->a->next->kind == N_NUM))
-			diag_error(n->loc, "@variance takes a statistic and optionally a literal bit shift");
+		check_literal_args(n, "histogram parameters must be literal numbers");
+	} else if (!strcmp(n->str, "variance") && nargs == 2) {
+		check_literal_args(n, "expected number: @variance's bit shift is a literal number");
+	} else if (!strcmp(n->str, "variance") && nargs > 2) {
+		diag_error(n->loc, "@variance: not more than 2 parameters allowed");
 	} else if (nargs != 1 && (!strcmp(n->str, "count") || !strcmp(n->str, "sum") || !strcmp(n->str, "min") ||
 				  !strcmp(n->str, "max") || !strcmp(n->str, "avg") || !strcmp(n->str, "hist_log"))) {
 		diag_error(n->loc, "@%s takes one argument", n->str);
@@ -348,7 +357,7 @@ static void check_extractor(struct node *n)
 %nonassoc ELSE
 
 %type <node> expr opt_expr args arglist literal block stmts stmt simple_stmt fvar fvar_list
-%type <node> opt_limit target strlit call
+%type <node> opt_limit target strlit call keylist key opt_slice
 %type <sym> global_item global_list params param_list param
 %type <point> probe_points probe_point comps comp_alt
 %type <comp> comp
@@ -556,18 +565,20 @@ stmt
 	| FOR '(' opt_expr ';' opt_expr ';' opt_expr ')' stmt {
 		$$ = kw_node(N_FOR, @1, "for"); $$->a = $3; $$->b = $5; $$->c = $7; $$->d = $9;
 	  }
-	| FOREACH '(' { $<fe>$ = fe; fe = xcalloc(1, sizeof *fe); } foreach_head IN IDENT opt_sort opt_agg_sort opt_limit ')' stmt {
+	| FOREACH '(' { $<fe>$ = fe; fe = xcalloc(1, sizeof *fe); } foreach_head IN IDENT opt_slice opt_sort opt_agg_sort opt_limit ')' stmt {
 		$$ = kw_node(N_FOREACH, @1, "foreach");
 		fe->array = $6;
+		fe->array_loc = L(@6);
+		fe->slice = $7;
 		int col = 1;
 		for (struct node *k = fe->keys; k; k = k->next, col++)
 			if (k->num) fe->sort_column = col;
-		if ($7) {
+		if ($8) {
 			if (fe->sort_column) diag_error(L(@6), "multiple sort directives");
-			fe->sort_column = -1; fe->sort_dir = $7;
+			fe->sort_column = -1; fe->sort_dir = $8;
 		}
-		fe->limit = $9;
-		fe->body = $11;
+		fe->limit = $10;
+		fe->body = $12;
 		$$->ext = fe;
 		fe = $<fe>3;
 	  }
@@ -608,6 +619,12 @@ fvar
 			$$->num = 1; /* marks the sorted key */
 		}
 	  }
+	;
+
+/* foreach over a slice: A[*, k] */
+opt_slice
+	: %empty { $$ = NULL; }
+	| '[' keylist ']' { $$ = $2; }
 	;
 
 opt_sort
@@ -662,7 +679,7 @@ expr
 	: NUMBER { $$ = node_new(N_NUM, L(@1)); $$->num = $1; $$->tok_kind = TK_NUMBER; $$->tok = xasprintf("%lld", (long long)$1); }
 	| strlit
 	| IDENT { $$ = ident_node(N_VAR, @1, $1); }
-	| IDENT '[' arglist ']' { $$ = ident_node(N_INDEX, @1, $1); $$->a = $3; }
+	| IDENT '[' keylist ']' { $$ = ident_node(N_INDEX, @1, $1); $$->a = $3; }
 	| call
 	| target
 	| '&' expr %prec UNARY {
@@ -693,7 +710,7 @@ expr
 	| expr '^' expr { $$ = op_node(N_BINARY, @2, '^', $1, $3); }
 	| expr '&' expr { $$ = op_node(N_BINARY, @2, '&', $1, $3); }
 	| expr IN IDENT { $$ = op_node(N_IN, @2, IN, $1, NULL); $$->str = $3; $$->tok_kind = TK_KEYWORD; $$->tok = "in"; }
-	| '[' arglist ']' IN IDENT { $$ = op_node(N_IN, @4, IN, $2, NULL); $$->str = $5; $$->tok_kind = TK_KEYWORD; $$->tok = "in"; }
+	| '[' keylist ']' IN IDENT { $$ = op_node(N_IN, @4, IN, $2, NULL); $$->str = $5; $$->tok_kind = TK_KEYWORD; $$->tok = "in"; }
 	| expr EQ expr { $$ = op_node(N_BINARY, @2, EQ, $1, $3); }
 	| expr NE expr { $$ = op_node(N_BINARY, @2, NE, $1, $3); }
 	| expr '<' expr { $$ = op_node(N_BINARY, @2, '<', $1, $3); }
@@ -754,6 +771,17 @@ args
 arglist
 	: expr
 	| arglist ',' expr { $$ = list_append($1, $3); }
+	;
+
+/* Array keys; `*` (any value) is checked where slices are allowed: in, delete, foreach. */
+keylist
+	: key
+	| keylist ',' key { $$ = list_append($1, $3); }
+	;
+
+key
+	: expr
+	| '*' { $$ = node_new(N_WILDCARD, L(@1)); $$->tok_kind = TK_OPERATOR; $$->tok = "*"; }
 	;
 
 %%

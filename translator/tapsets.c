@@ -256,6 +256,7 @@ static void pull_from(struct script *s, const struct script *lib, const struct n
 			const struct foreach_info *f = n->ext;
 			if (is_lib)
 				pull_global(s, lib, f->array);
+			pull_from(s, lib, f->slice, is_lib);
 			pull_from(s, lib, f->limit, is_lib);
 			pull_from(s, lib, f->body, is_lib);
 		}

@@ -365,6 +365,7 @@ static void tap_cleanup(void)
 	if (session_wq)
 		flush_workqueue(session_wq);
 	events_unregister();
+	kprobes_unregister();   /* pattern matches offered for a session never started */
 	free_cpu_contexts();
 	if (globals_ready)
 		tap_globals_free();
@@ -401,7 +402,8 @@ static int __init tap_init(void)
 	if (!proc_create("data", 0400, proc_dir, &data_ops) ||
 	    !proc_create("ctl", 0200, proc_dir, &ctl_ops) ||
 	    !proc_create("dict", 0400, proc_dir, &dict_ops) ||
-	    !proc_create("aggs", 0400, proc_dir, &aggs_ops))
+	    !proc_create("aggs", 0400, proc_dir, &aggs_ops) ||
+	    !proc_create("kprobes", 0600, proc_dir, &kprobes_ops))
 		goto fail;
 	mod_timer(&wake_timer, jiffies + 1);
 	return 0;

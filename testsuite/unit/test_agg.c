@@ -173,6 +173,80 @@ START_TEST(per_cpu_updates_merge_exactly)
 }
 END_TEST
 
+/* Slices read and delete the data sets of every CPU. */
+static struct tap_agg_spec slice_specs[] = {
+	{ "p", 2, { TAP_T_STR, TAP_T_LONG }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0 },
+};
+static struct tap_aggs saggs;
+
+static void *slice_writer(void *arg)
+{
+	cpu_of_thread = (int)(intptr_t)arg;
+	struct tap_ctx *c = ctx();
+	for (int r = 0; r < ROUNDS; r++) {
+		tap_agg_add(c, &saggs, 0, (union tap_key[]){ { .s = "cpu" }, { .l = cpu_of_thread } }, 1, NULL);
+		tap_agg_add(c, &saggs, 0, (union tap_key[]){ { .s = "all" }, { .l = 0 } }, 1, NULL);
+	}
+	free(c);
+	return NULL;
+}
+
+START_TEST(slices_see_every_cpu)
+{
+	ck_assert_int_eq(tap_aggs_init(&saggs, slice_specs, 1, NCPUS + 1, 16 << 20), 0);
+	pthread_t w[NCPUS];
+	for (int i = 0; i < NCPUS; i++)
+		pthread_create(&w[i], NULL, slice_writer, (void *)(intptr_t)i);
+	struct tap_ctx *c = ctx();
+	cpu_of_thread = NCPUS;
+	union tap_key cpu_any[] = { { .s = "cpu" }, { .l = 0 } }, any_0[] = { { .s = "" }, { .l = 0 } };
+	/* while the writers run: a slice that exists stays found once seen */
+	while (!tap_agg_exists_slice(c, &saggs, 0, cpu_any, 0x1))
+		;
+	for (int i = 0; i < NCPUS; i++)
+		pthread_join(w[i], NULL);
+	struct tap_iter it;
+	ck_assert_int_eq(tap_agg_iter_begin(c, &saggs, 0, &it, 0, TAP_X_COUNT, 1, -1), 0);
+	int ncpu = 0;
+	while (tap_iter_next(&it)) {
+		struct tap_agg_merged *m = it.cur;
+		if (tap_key_match(m->key, cpu_any, 0x1, 2, slice_specs[0].ktypes))
+			ncpu++;
+		else
+			ck_assert_int_eq(m->st.count, NCPUS * ROUNDS); /* "all": merged from every CPU */
+	}
+	tap_iter_end(c, &it);
+	ck_assert_int_eq(ncpu, NCPUS);
+	tap_agg_delete_slice(&saggs, 0, cpu_any, 0x1);
+	ck_assert(!tap_agg_exists_slice(c, &saggs, 0, cpu_any, 0x1));
+	ck_assert(tap_agg_exists_slice(c, &saggs, 0, any_0, 0x2));
+	ck_assert(tap_agg_exists_slice(c, &saggs, 0, any_0, 0));
+	tap_aggs_destroy(&saggs);
+	free(c);
+}
+END_TEST
+
+START_TEST(map_slices)
+{
+	struct tap_map m = { .name = "m", .nkeys = 2, .ktypes = { TAP_T_LONG, TAP_T_STR }, .vtype = TAP_T_LONG,
+			     .max_entries = 100 };
+	struct tap_ctx *c = ctx();
+	tap_map_init(&m);
+	for (int i = 0; i < 10; i++)
+		tap_map_set_long(c, &m, (union tap_key[]){ { .l = i }, { .s = i % 2 ? "odd" : "even" } }, i, NULL);
+	union tap_key odd[] = { { .l = 0 }, { .s = "odd" } }, three[] = { { .l = 3 }, { .s = "" } };
+	ck_assert(tap_map_exists_slice(&m, odd, 0x2));
+	ck_assert(tap_map_exists_slice(&m, three, 0x1));
+	tap_map_delete_slice(&m, odd, 0x2);
+	ck_assert_int_eq(m.count, 5);
+	ck_assert(!tap_map_exists_slice(&m, three, 0x1));
+	for (struct tap_map_ent *e = m.oldest; e; e = e->newer)
+		ck_assert_str_eq(e->key[1].s, "even");
+	tap_map_destroy(&m);
+	free(c);
+}
+END_TEST
+
 START_TEST(pool_full_is_an_error_not_a_crash)
 {
 	struct tap_aggs small;
@@ -200,6 +274,8 @@ int main(void)
 	tcase_add_test(tc, map_sorted_iteration_is_stable);
 	tcase_add_test(tc, per_cpu_updates_merge_exactly);
 	tcase_add_test(tc, pool_full_is_an_error_not_a_crash);
+	tcase_add_test(tc, slices_see_every_cpu);
+	tcase_add_test(tc, map_slices);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -3,18 +3,21 @@
    workload opens N            N open(2)s of /dev/null
    workload reads N            N read(2)s of 1 byte from /dev/zero
    workload lines N            prints N numbered lines to stdout
-   workload forks N            forks N children that exit at once, waiting for each */
+   workload forks N            forks N children that exit at once, waiting for each
+   workload ids N              becomes a process group leader, then N getpid(2)s,
+                               2N getppid(2)s and 3N getpgid(2)s */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: workload writes|opens|reads|lines N [BYTES]\n");
+		fprintf(stderr, "usage: workload writes|opens|reads|forks|ids|lines N [BYTES]\n");
 		return 2;
 	}
 	long n = atol(argv[2]);
@@ -42,6 +45,16 @@ int main(int argc, char **argv)
 				_exit(0);
 			waitpid(pid, NULL, 0);
 		}
+	} else if (!strcmp(argv[1], "ids")) {
+		/* Raw system calls: the C library may answer some of these from a cache. */
+		if (setpgid(0, 0))
+			return 1;
+		for (long i = 0; i < n; i++)
+			syscall(SYS_getpid);
+		for (long i = 0; i < 2 * n; i++)
+			syscall(SYS_getppid);
+		for (long i = 0; i < 3 * n; i++)
+			syscall(SYS_getpgid, 0);
 	} else if (!strcmp(argv[1], "lines")) {
 		for (long i = 0; i < n; i++)
 			printf("line %ld\n", i);

@@ -1,0 +1,1 @@
+unshare -m sh -c "mkdir -p /tmp/kprobe_glob_fallback && mount --bind /sys/kernel/debug/kprobes /tmp/kprobe_glob_fallback && mount -t tmpfs none /sys/kernel/debug/kprobes && $TAPIO -T 20 -c 'cat /tmp/kprobe_glob_fallback/list' $KO" | sed -n 's/^[0-9a-f]*  \([kr]\)  \([^+]*\)+0x0.*/\1 \2/p'

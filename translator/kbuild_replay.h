@@ -1,0 +1,13 @@
+/* Replaying kbuild's recorded commands instead of running make (see kbuild_replay.c). */
+#ifndef TAPC_KBUILD_REPLAY_H
+#define TAPC_KBUILD_REPLAY_H
+
+#include "build.h"
+
+/* After kbuild built NAME.ko in dir: saves its commands as the recipe file. */
+void kbuild_record(const char *recipe, const char *dir, const char *name, int verbose);
+
+/* Builds r->name.ko in dir by the recipe; 0 on success, -1 when kbuild must run. */
+int kbuild_replay(const char *recipe, const struct build_request *r, const char *dir, const char *log);
+
+#endif
