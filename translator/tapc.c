@@ -379,11 +379,11 @@ int main(int argc, char **argv)
 	struct script lib = { 0 };
 	if (tapsets_load(&lib, o.tapset_dirs, o.ntapset_dirs) || tapsets_link(&script, &lib))
 		return 1;
-	if (!script.probes) {
+	script.sites = probes_resolve(&script);
+	if (!script.probes && !diag_errors()) {
 		fprintf(stderr, "tapc: error: no probes found\n");
 		return 1;
 	}
-	script.sites = probes_resolve(&script);
 	if (elaborate(&script, o.guru) || diag_errors())
 		return 1;
 	if (o.last_pass == 2) {
