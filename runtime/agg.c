@@ -29,8 +29,24 @@ int tap_aggs_init(struct tap_aggs *a, const struct tap_agg_spec *specs, int nspe
 	a->ncpus = ncpus;
 	a->cpu = tap_alloc(ncpus * sizeof *a->cpu);
 	a->gen = tap_alloc((nspecs + 1) * sizeof *a->gen);
-	if (!a->cpu || !a->gen)
+	a->one = tap_alloc((nspecs + 1) * sizeof *a->one);
+	a->one_size = tap_alloc((nspecs + 1) * sizeof *a->one_size);
+	if (!a->cpu || !a->gen || !a->one || !a->one_size)
 		return -1;
+	memset(a->one, 0, (nspecs + 1) * sizeof *a->one);
+	for (int id = 0; id < nspecs; id++) {
+		if (specs[id].nkeys)
+			continue;
+		/* Each CPU's copy on cache lines of its own. */
+		a->one_size[id] = (offsetof(struct tap_agg_one, st) + tap_stat_size(&specs[id]) + 63) & ~(size_t)63;
+		a->one[id] = tap_percpu_alloc(a->one_size[id], ncpus);
+		if (!a->one[id])
+			return -1;
+		for (int cpu = 0; cpu < ncpus; cpu++)
+			if (tap_cpu_possible(cpu))
+				tap_stat_reset(&((struct tap_agg_one *)tap_percpu_cpu(a->one[id], a->one_size[id], cpu))->st,
+					       &specs[id]);
+	}
 	memset(a->cpu, 0, ncpus * sizeof *a->cpu);
 	for (int i = 0; i <= nspecs; i++)
 		a->gen[i] = 1;
@@ -56,10 +72,17 @@ void tap_aggs_destroy(struct tap_aggs *a)
 		}
 		tap_free(a->cpu[i].buckets);
 	}
+	for (int id = 0; a->one && id < a->nspecs; id++)
+		if (a->one[id])
+			tap_percpu_free(a->one[id]);
 	tap_free(a->cpu);
 	tap_free(a->gen);
+	tap_free(a->one);
+	tap_free(a->one_size);
 	a->cpu = NULL;
 	a->gen = NULL;
+	a->one = NULL;
+	a->one_size = NULL;
 }
 
 static uint32_t current_gen(const struct tap_aggs *a, int id)
@@ -126,7 +149,7 @@ static struct tap_agg_ent *pool_take(struct tap_aggs *a, struct tap_agg_cpu *b, 
 static int keys_equal(const struct tap_agg_ent *e, int id, uint32_t h, const union tap_key *k,
 		      const struct tap_agg_spec *sp)
 {
-	return e->hash == h && e->id == id && tap_key_equal(ent_keys(e, sp), k, sp->nkeys, sp->ktypes);
+	return e->hid == tap_agg_hid(h, (uint32_t)id) && tap_key_equal(ent_keys(e, sp), k, sp->nkeys, sp->ktypes);
 }
 
 static struct tap_agg_ent *new_ent(struct tap_aggs *a, struct tap_agg_cpu *b, int id, uint32_t h,
@@ -154,10 +177,9 @@ static struct tap_agg_ent *new_ent(struct tap_aggs *a, struct tap_agg_cpu *b, in
 			keys[i].l = k[i].l;
 		}
 	}
-	e->hash = h;
-	e->id = (uint16_t)id;
+	e->hid = tap_agg_hid(h, (uint32_t)id);
 	e->gen = current_gen(a, id);
-	tap_stat_init(&e->st, sp);
+	tap_stat_reset(&e->st, sp);
 	uint32_t slot = h & (b->nbuckets - 1);
 	e->next = b->buckets[slot];
 	tap_wmb(); /* a reader following the new link sees a whole data set */
@@ -169,6 +191,10 @@ void tap_agg_add(struct tap_ctx *c, struct tap_aggs *a, int id, const union tap_
 		 const char *near)
 {
 	const struct tap_agg_spec *sp = &a->specs[id];
+	if (!sp->nkeys) {
+		tap_agg_one_add(a, id, v, 0);
+		return;
+	}
 	struct tap_agg_cpu *b = &a->cpu[tap_cpu_id()];
 	uint32_t h = tap_key_hash(k, sp->nkeys, sp->ktypes, (uint32_t)id);
 	struct tap_agg_ent *e = b->buckets[h & (b->nbuckets - 1)];
@@ -186,7 +212,7 @@ void tap_agg_add(struct tap_ctx *c, struct tap_aggs *a, int id, const union tap_
 			return;
 		}
 	} else if (e->gen != current_gen(a, id)) {
-		tap_stat_init(&e->st, sp); /* deleted since its last update */
+		tap_stat_reset(&e->st, sp); /* deleted since its last update */
 		e->gen = current_gen(a, id);
 	}
 	tap_stat_add(&e->st, sp, v);
@@ -210,11 +236,56 @@ static int read_ent(struct tap_aggs *a, struct tap_agg_cpu *b, const struct tap_
 	}
 }
 
+/* Called by the owner CPU, inside its update (seq odd): delete has been here. */
+void tap_agg_one_restart(struct tap_aggs *a, int id, struct tap_agg_one *o)
+{
+	tap_stat_reset(&o->st, &a->specs[id]);
+	__atomic_store_n(&o->stale, 0, __ATOMIC_RELAXED);
+}
+
+int tap_agg_one_read(struct tap_aggs *a, int id, int cpu, struct tap_stat *out)
+{
+	struct tap_agg_one *o = tap_percpu_cpu(a->one[id], a->one_size[id], cpu);
+	size_t size = tap_stat_size(&a->specs[id]);
+	for (int tries = 0;; tries++) {
+		uint32_t s1 = __atomic_load_n(&o->seq, __ATOMIC_ACQUIRE);
+		if ((s1 & 1) && tries < TAP_AGG_READ_TRIES)
+			continue;
+		memcpy(out, &o->st, size);
+		int live = !__atomic_load_n(&o->stale, __ATOMIC_RELAXED);
+		tap_rmb();
+		if (__atomic_load_n(&o->seq, __ATOMIC_RELAXED) == s1 || tries >= TAP_AGG_READ_TRIES)
+			return live && out->count;
+	}
+}
+
+/* delete x: every CPU's copy starts afresh at its next update; readers skip it till then. */
+static void one_clear(struct tap_aggs *a, int id)
+{
+	for (int cpu = 0; cpu < a->ncpus; cpu++) {
+		if (!tap_cpu_possible(cpu))
+			continue;
+		struct tap_agg_one *o = tap_percpu_cpu(a->one[id], a->one_size[id], cpu);
+		__atomic_store_n(&o->stale, 1, __ATOMIC_RELEASE);
+	}
+}
+
 int tap_agg_get(struct tap_aggs *a, int id, const union tap_key *k, struct tap_stat *out,
 		struct tap_stat *scratch)
 {
 	const struct tap_agg_spec *sp = &a->specs[id];
 	size_t size = tap_stat_size(sp);
+	if (!sp->nkeys) {
+		int found = 0;
+		tap_stat_init(out, sp);
+		for (int cpu = 0; cpu < a->ncpus; cpu++) {
+			if (tap_cpu_possible(cpu) && tap_agg_one_read(a, id, cpu, scratch)) {
+				tap_stat_merge(out, scratch, sp);
+				found = 1;
+			}
+		}
+		return found;
+	}
 	uint32_t h = tap_key_hash(k, sp->nkeys, sp->ktypes, (uint32_t)id);
 	int found = 0;
 	tap_stat_init(out, sp);
@@ -242,6 +313,10 @@ int tap_agg_exists(struct tap_ctx *c, struct tap_aggs *a, int id, const union ta
 void tap_agg_delete(struct tap_aggs *a, int id, const union tap_key *k)
 {
 	const struct tap_agg_spec *sp = &a->specs[id];
+	if (!sp->nkeys) {
+		one_clear(a, id);
+		return;
+	}
 	uint32_t h = tap_key_hash(k, sp->nkeys, sp->ktypes, (uint32_t)id);
 	for (int cpu = 0; cpu < a->ncpus; cpu++) {
 		struct tap_agg_cpu *b = &a->cpu[cpu];
@@ -253,6 +328,8 @@ void tap_agg_delete(struct tap_aggs *a, int id, const union tap_key *k)
 
 void tap_agg_clear(struct tap_aggs *a, int id)
 {
+	if (!a->specs[id].nkeys)
+		one_clear(a, id);
 	uint32_t g = current_gen(a, id) + 1;
 	__atomic_store_n(&a->gen[id], g ? g : 1, __ATOMIC_RELEASE);
 }

@@ -3,7 +3,8 @@
    only the current CPU's buffer: no lock, no atomic operation, no shared cache line
    written. Readers merge the CPUs, using each buffer's sequence count to see a
    consistent data set; deletes bump a per-aggregation generation, and stale data sets
-   are reset when next updated or reclaimed when the pool runs dry. */
+   are reset when next updated or reclaimed when the pool runs dry. A statistic without
+   a key is not in the tables: each CPU has its own struct tap_agg_one for it. */
 #ifndef TAP_AGG_H
 #define TAP_AGG_H
 
@@ -35,8 +36,13 @@ struct tap_stat {
 
 struct tap_agg_ent {
 	struct tap_agg_ent *next;
-	uint32_t hash;
-	uint16_t id;
+	union {
+		struct {
+			uint32_t hash;
+			uint32_t id;
+		};
+		uint64_t hid;          /* both, compared as one word (tap_agg_hid) */
+	};
 	uint32_t gen;
 	uint32_t size;                 /* bytes, for reuse */
 	struct tap_stat st;            /* then hist buckets, then keys */
@@ -53,9 +59,18 @@ struct tap_agg_cpu {
 	struct tap_agg_ent *spare;     /* reclaimed data sets */
 };
 
+/* A statistic without a key, on one CPU: updated in place, only by that CPU. */
+struct tap_agg_one {
+	uint32_t seq;                  /* odd while its CPU changes it */
+	uint32_t stale;                /* set by delete: the next update starts afresh */
+	struct tap_stat st;            /* then its histogram */
+};
+
 struct tap_aggs {
 	int ncpus;
 	struct tap_agg_cpu *cpu;
+	void **one;                    /* per aggregation without keys: its per-CPU storage */
+	size_t *one_size;              /* bytes of one CPU's struct tap_agg_one */
 	uint32_t *gen;                 /* per aggregation: bumped by delete */
 	const struct tap_agg_spec *specs;
 	int nspecs;
@@ -99,8 +114,14 @@ struct tap_agg_merged {
 int tap_agg_iter_begin(struct tap_ctx *c, struct tap_aggs *a, int id, struct tap_iter *it,
 		       int column, enum tap_extractor by, int dir, int64_t limit);
 
+/* One CPU's copy of a statistic without keys, if it holds values: 1 and *out, else 0. */
+int tap_agg_one_read(struct tap_aggs *a, int id, int cpu, struct tap_stat *out);
+
 /* Statistics math (hist.c) */
 void tap_stat_init(struct tap_stat *st, const struct tap_agg_spec *spec);
+/* A data set before its first value: like tap_stat_init, but min and max start at the
+   far ends, so that tap_stat_add_plain needs no first-value case. */
+void tap_stat_reset(struct tap_stat *st, const struct tap_agg_spec *spec);
 void tap_stat_add(struct tap_stat *st, const struct tap_agg_spec *spec, int64_t v);
 void tap_stat_merge(struct tap_stat *dst, const struct tap_stat *src, const struct tap_agg_spec *spec);
 int64_t tap_stat_avg(const struct tap_stat *st);
@@ -115,5 +136,7 @@ size_t tap_stat_size(const struct tap_agg_spec *spec);
 /* At exit: globals written but never read (autoprint.c) */
 void tap_autoprint_map(struct tap_ctx *c, struct tap_map *m);
 void tap_autoprint_agg(struct tap_ctx *c, struct tap_aggs *a, int id);
+
+#include "agg_update.h"
 
 #endif

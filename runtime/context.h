@@ -47,13 +47,15 @@ void tap_print_long(struct tap_ctx *c, int64_t v);
 void tap_printf(struct tap_ctx *c, const char *fmt, const struct tap_fmt_arg *args, int nargs);
 char *tap_sprintf(char *dst, const char *fmt, const struct tap_fmt_arg *args, int nargs);
 
-/* A statement is about to run: count it against MAXACTION. */
-#define TAP_ACTION(c, near, label) do { \
-	if (unlikely(++(c)->actions > MAXACTION)) { \
+/* n statements are about to run (tapc counts a straight run of them, and a loop's
+   round with its body's first statements, at once): count them against MAXACTION. */
+#define TAP_ACTIONS(c, n, near, label) do { \
+	if (unlikely(((c)->actions += (n)) > MAXACTION)) { \
 		tap_error((c), "MAXACTION exceeded", (near)); \
 		(c)->fatal = 1; \
 		goto label; \
 	} } while (0)
+#define TAP_ACTION(c, near, label) TAP_ACTIONS(c, 1, near, label)
 
 #define TAP_CHECK(c, label) do { if (unlikely((c)->error != NULL)) goto label; } while (0)
 

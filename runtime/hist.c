@@ -165,6 +165,13 @@ void tap_stat_init(struct tap_stat *st, const struct tap_agg_spec *spec)
 		st->hist[i] = 0;
 }
 
+void tap_stat_reset(struct tap_stat *st, const struct tap_agg_spec *spec)
+{
+	tap_stat_init(st, spec);
+	st->min = (int64_t)(~(uint64_t)0 >> 1);
+	st->max = -st->min - 1;
+}
+
 void tap_stat_add(struct tap_stat *st, const struct tap_agg_spec *spec, int64_t v)
 {
 	int shift = spec->var_shift;

@@ -3,30 +3,17 @@
 
 uint32_t tap_key_hash(const union tap_key *k, int nkeys, const uint8_t *ktypes, uint32_t seed)
 {
-	/* FNV-1a over the key bytes, then a final mix so that buckets spread. */
-	uint32_t h = 2166136261u ^ seed;
-	for (int i = 0; i < nkeys; i++) {
-		if (ktypes[i] == TAP_T_STR) {
-			for (const unsigned char *p = (const unsigned char *)k[i].s; *p; p++)
-				h = (h ^ *p) * 16777619u;
-			h = (h ^ 0xff) * 16777619u;
-		} else {
-			/* one multiply mixes all 64 bits of a long */
-			uint64_t v = ((uint64_t)k[i].l ^ h) * 0x9e3779b97f4a7c15ULL;
-			h = (uint32_t)(v >> 32) ^ (uint32_t)v;
-		}
-	}
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	return h;
+	uint64_t h = tap_hash_start(seed);
+	for (int i = 0; i < nkeys; i++)
+		h = ktypes[i] == TAP_T_STR ? tap_hash_str(h, k[i].s) : tap_hash_long(h, k[i].l);
+	return tap_hash_end(h);
 }
 
 int tap_key_equal(const union tap_key *a, const union tap_key *b, int nkeys, const uint8_t *ktypes)
 {
 	for (int i = 0; i < nkeys; i++) {
 		if (ktypes[i] == TAP_T_STR) {
-			if (strcmp(a[i].s, b[i].s))
+			if (!tap_str_eq(a[i].s, b[i].s))
 				return 0;
 		} else if (a[i].l != b[i].l) {
 			return 0;

@@ -5,6 +5,7 @@
 #define TAP_MAP_H
 
 #include "context.h"
+#include "key_hash.h"
 
 #define TAP_MAX_KEYS 9
 
@@ -49,6 +50,17 @@ uint32_t tap_key_hash(const union tap_key *k, int nkeys, const uint8_t *ktypes, 
 int tap_key_equal(const union tap_key *a, const union tap_key *b, int nkeys, const uint8_t *ktypes);
 
 struct tap_map_ent *tap_map_find(struct tap_map *m, const union tap_key *k);
+/* tap_map_find with the array's own hash h of k and key compare eq, which tapc
+   generates per array (the same steps as tap_key_hash and tap_key_equal): inlined. */
+static inline __attribute__((always_inline)) struct tap_map_ent *
+tap_map_find_with(struct tap_map *m, uint32_t h, const union tap_key *k,
+		  int (*eq)(const union tap_key *a, const union tap_key *b))
+{
+	for (struct tap_map_ent *e = m->buckets[h & (m->nbuckets - 1)]; e; e = e->next)
+		if (e->hash == h && eq(e->key, k))
+			return e;
+	return NULL;
+}
 /* Finds or creates; NULL with "Array overflow" set on c when full. */
 struct tap_map_ent *tap_map_insert(struct tap_ctx *c, struct tap_map *m, const union tap_key *k,
 				   const char *near);

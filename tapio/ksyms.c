@@ -70,18 +70,30 @@ static int blacklisted(const struct range *r, size_t n, uint64_t addr)
 	return 0;
 }
 
-/* The kernel's own text symbols; init text bounds from _sinittext and _einittext. */
-static struct ksym *read_kallsyms(size_t *n, uint64_t *init_start, uint64_t *init_end)
+static int matches_any(const char *const *patterns, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!fnmatch(patterns[i], name, 0))
+			return 1;
+	return 0;
+}
+
+/* The kernel's own text symbols that some pattern matches; the init text bounds from
+   _sinittext and _einittext. */
+static struct ksym *read_kallsyms(const char *const *patterns, int npatterns, size_t *n,
+				  uint64_t *init_start, uint64_t *init_end)
 {
 	FILE *f = fopen("/proc/kallsyms", "r");
-	struct ksym *s = NULL;
 	size_t cap = 0;
+	struct ksym *s = grow(NULL, &cap, 0, sizeof *s);    /* not NULL, even if nothing matches */
 	char line[1024], name[600], type;
 	uint64_t addr;
 	*n = 0;
 	*init_start = *init_end = 0;
-	if (!f)
+	if (!f) {
+		free(s);
 		return NULL;
+	}
 	while (fgets(line, sizeof line, f)) {
 		int len = 0;
 		if (sscanf(line, "%" SCNx64 " %c %599s%n", &addr, &type, name, &len) != 3)
@@ -91,7 +103,8 @@ static struct ksym *read_kallsyms(size_t *n, uint64_t *init_start, uint64_t *ini
 		else if (!strcmp(name, "_einittext"))
 			*init_end = addr;
 		/* Module symbols end in "[module]": kprobe.function means the kernel. */
-		if ((type != 't' && type != 'T') || strchr(line + len, '['))
+		if ((type != 't' && type != 'T') || strchr(line + len, '[') ||
+		    !matches_any(patterns, npatterns, name))
 			continue;
 		s = grow(s, &cap, *n, sizeof *s);
 		s[*n].addr = addr;
@@ -109,6 +122,9 @@ static int probeable(const struct ksym *s, const struct range *bl, size_t nbl, u
 	const char *cold = strstr(s->name, ".cold");
 	if (cold && (!cold[5] || cold[5] == '.'))
 		return 0;
+	/* Newer kernels label the padding before each function: not functions either. */
+	if (!strncmp(s->name, "__pfx_", 6) || !strncmp(s->name, "__cfi_", 6))
+		return 0;
 	/* Addresses read as 0 without the privilege to see them: leave the rest to the kernel. */
 	if (!s->addr)
 		return 1;
@@ -122,7 +138,7 @@ int ksyms_match(const char *const *patterns, int n, void (*fn)(void *arg, int i,
 {
 	size_t nsyms, nbl;
 	uint64_t init_start, init_end;
-	struct ksym *syms = read_kallsyms(&nsyms, &init_start, &init_end);
+	struct ksym *syms = read_kallsyms(patterns, n, &nsyms, &init_start, &init_end);
 	if (!syms)
 		return -1;
 	struct range *bl = read_blacklist(&nbl);

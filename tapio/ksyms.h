@@ -4,7 +4,7 @@
 
 /* Calls fn(arg, i, name) once per function name matching patterns[i] (SystemTap's
    globs: *, ?, [...]) that can be probed: text of the kernel itself, not freed init
-   code, not a compiler-split ".cold" part, not on the kernel's kprobe blacklist (when
+   code, not a compiler-split ".cold" part or __pfx_ padding, not on the kernel's kprobe blacklist (when
    debugfs shows it). Names come sorted per pattern. Returns -1 with errno if
    /proc/kallsyms cannot be read. */
 int ksyms_match(const char *const *patterns, int n, void (*fn)(void *arg, int i, const char *name),

@@ -33,6 +33,8 @@ struct gen {
 	const char *err_label; /* where an error jumps: a catch, or the function's end */
 	int in_func;
 	enum type ret;
+	int charged;           /* statements already counted against MAXACTION */
+	int pending;           /* a loop round not yet counted: the next count takes it */
 };
 
 static void gen_expr(struct gen *g, struct node *n);
@@ -143,6 +145,47 @@ static int is_stats(const struct sym *s)
 	return s && s->type == T_STATS;
 }
 
+/* Can evaluating n set an error? No for plain arithmetic on variables, so that the
+   statement needs no error test after it (a conservative answer: yes when unsure). */
+static int may_fail(const struct node *n)
+{
+	if (!n)
+		return 0;
+	switch (n->kind) {
+	case N_NUM: case N_STR: case N_VAR:
+		return 0;
+	case N_UNARY:
+		return may_fail(n->a);
+	case N_BINARY:
+		if (n->op == '/' || n->op == '%')
+			return !(n->b->kind == N_NUM && n->b->num != 0) || may_fail(n->a);
+		if (n->op == MATCH || n->op == NOMATCH)
+			return 1;
+		return may_fail(n->a) || may_fail(n->b);
+	case N_TERNARY:
+		return may_fail(n->a) || may_fail(n->b) || may_fail(n->c);
+	case N_ASSIGN:
+		if (n->a->kind != N_VAR)
+			return 1;
+		if (n->op == DIVEQ || n->op == MODEQ)
+			return !(n->b->kind == N_NUM && n->b->num != 0) || may_fail(n->b);
+		return may_fail(n->b);
+	case N_PREINC: case N_POSTINC:
+		return n->a->kind != N_VAR;
+	case N_STATS_OP:
+		/* a statistic without keys is updated in place; a new key may find the pool full */
+		return n->a->kind != N_VAR || may_fail(n->b);
+	default:
+		return 1;
+	}
+}
+
+/* <<< needs only count, sum, min and max: no histogram, no @variance. */
+static int plain_stats(const struct sym *s)
+{
+	return !s->hist && !s->uses_variance;
+}
+
 /* Does a key list have a `*` part? */
 static int is_slice(const struct node *keys)
 {
@@ -240,10 +283,24 @@ static void gen_index_read(struct gen *g, struct node *n)
 		gen_keys(g, n->a);
 		emit(g, ")))");
 	} else {
-		emit(g, "tap_map_get_long(&m_%s, ", n->sym->name);
+		emit(g, "({ const union tap_key *k_ = ");
 		gen_keys(g, n->a);
-		emit(g, ")");
+		emit(g, "; struct tap_map_ent *e_ = tap_map_find_with(&m_%s, kh_%s(k_), k_, ke_%s); "
+			"e_ ? e_->lval : 0; })", n->sym->name, n->sym->name, n->sym->name);
 	}
+}
+
+/* Could evaluating n read or change an array or call a function? */
+static int may_touch_arrays(const struct node *n)
+{
+	for (; n; n = n->next) {
+		if (n->kind == N_CALL || n->kind == N_INDEX || n->kind == N_IN || n->kind == N_STATS_OP ||
+		    n->kind == N_EXTRACT)
+			return 1;
+		if (may_touch_arrays(n->a) || may_touch_arrays(n->b) || may_touch_arrays(n->c))
+			return 1;
+	}
+	return 0;
 }
 
 /* a[k] op= v, a[k]++ and friends: the key is evaluated once. */
@@ -269,7 +326,14 @@ static void gen_index_update(struct gen *g, struct node *n, struct node *lhs)
 		emit(g, "); (const char *)f->t%d; })", n->tmp);
 		return;
 	}
-	emit(g, "int64_t old_ = tap_map_get_long(&m_%s, k_); int64_t new_ = ", m);
+	/* The entry found stays valid while the new value is computed unless that can
+	   touch arrays (a wrapping array drops entries when it grows). */
+	int direct = !may_touch_arrays(n->b);
+	if (direct)
+		emit(g, "struct tap_map_ent *e_ = tap_map_find_with(&m_%s, kh_%s(k_), k_, ke_%s); "
+			"int64_t old_ = e_ ? e_->lval : 0; int64_t new_ = ", m, m, m);
+	else
+		emit(g, "int64_t old_ = tap_map_get_long(&m_%s, k_); int64_t new_ = ", m);
 	if (n->kind == N_ASSIGN) {
 		switch (n->op) {
 		case '=':
@@ -297,7 +361,10 @@ static void gen_index_update(struct gen *g, struct node *n, struct node *lhs)
 	} else {
 		emit(g, "old_ %s 1", n->op == INC ? "+" : "-");
 	}
-	emit(g, "; if (!c->error) tap_map_set_long(c, &m_%s, k_, new_, ", m);
+	if (direct)
+		emit(g, "; if (e_ && !c->error) e_->lval = new_; else if (!c->error) tap_map_set_long(c, &m_%s, k_, new_, ", m);
+	else
+		emit(g, "; if (!c->error) tap_map_set_long(c, &m_%s, k_, new_, ", m);
 	emit_near(g, n);
 	emit(g, "); %s; })", n->kind == N_POSTINC ? "old_" : "new_");
 }
@@ -594,6 +661,24 @@ static void gen_expr(struct gen *g, struct node *n)
 		}
 		break;
 	case N_STATS_OP:
+		if (n->a->kind == N_VAR) {
+			emit(g, "tap_agg_one_add(&tap_aggs, %d, ", n->a->sym->agg_id);
+			gen_expr(g, n->b);
+			emit(g, ", %d)", plain_stats(n->a->sym));
+			break;
+		}
+		if (!n->a->sym->hist) {
+			/* the array's own hash and compare (emit_key_fns), inlined */
+			emit(g, "({ const union tap_key *k_ = ");
+			gen_keys(g, n->a->a);
+			emit(g, "; tap_agg_add_with(c, &tap_aggs, %d, k_, kh_%s(k_), ke_%s, ", n->a->sym->agg_id,
+			     n->a->sym->name, n->a->sym->name);
+			gen_expr(g, n->b);
+			emit(g, ", %d, ", plain_stats(n->a->sym));
+			emit_near(g, n);
+			emit(g, "); })");
+			break;
+		}
 		emit(g, "tap_agg_add(c, ");
 		gen_agg_ref(g, n->a);
 		emit(g, ", ");
@@ -620,8 +705,13 @@ static void indent(struct gen *g, int depth)
 
 static void gen_action(struct gen *g, struct node *n, int depth)
 {
+	if (g->charged > 0) {
+		g->charged--; /* counted with the run it starts (gen_stmts) */
+		return;
+	}
 	indent(g, depth);
-	emit(g, "TAP_ACTION(c, ");
+	emit(g, "TAP_ACTIONS(c, %d, ", 1 + g->pending);
+	g->pending = 0;
 	emit_near(g, n);
 	emit(g, ", %s);\n", g->err_label);
 }
@@ -632,6 +722,32 @@ static void gen_check(struct gen *g, int depth)
 	emit(g, "TAP_CHECK(c, %s);\n", g->err_label);
 }
 
+/* After an expression: only if it can fail. */
+static void gen_check_expr(struct gen *g, const struct node *e, int depth)
+{
+	if (may_fail(e))
+		gen_check(g, depth);
+}
+
+/* Does the statement start by counting an action, so that a loop round can go with it? */
+static int starts_with_action(const struct node *n)
+{
+	if (!n)
+		return 0;
+	if (n->kind == N_BLOCK)
+		return starts_with_action(n->a);
+	return (n->kind == N_EXPR && !n->num) || n->kind == N_IF;
+}
+
+/* A loop body: the round's action is counted with the body's first statement when it
+   has one, else at the top of the round. */
+static void gen_loop_round(struct gen *g, struct node *loop, struct node *body, int depth)
+{
+	if (starts_with_action(body))
+		return;
+	gen_action(g, loop, depth);
+}
+
 /* Evaluates a condition into a local C variable, stopping on an error. */
 static void gen_cond(struct gen *g, struct node *cond, int depth)
 {
@@ -639,13 +755,26 @@ static void gen_cond(struct gen *g, struct node *cond, int depth)
 	emit(g, "int64_t cond = ");
 	gen_expr(g, cond);
 	emit(g, ";\n");
-	gen_check(g, depth);
+	gen_check_expr(g, cond, depth);
 }
 
 static void gen_stmts(struct gen *g, struct node *n, int depth)
 {
-	for (; n; n = n->next)
+	for (; n; n = n->next) {
+		/* A straight run of expression statements counts its actions at once. */
+		int k = 0;
+		for (struct node *m = n; m && m->kind == N_EXPR; m = m->next)
+			k += !m->num;
+		if (k > 1 && !n->num && !g->charged) {
+			indent(g, depth);
+			emit(g, "TAP_ACTIONS(c, %d, ", k + g->pending);
+			g->pending = 0;
+			emit_near(g, n);
+			emit(g, ", %s);\n", g->err_label);
+			g->charged = k;
+		}
 		gen_stmt(g, n, depth);
+	}
 }
 
 static void gen_try(struct gen *g, struct node *n, int depth)
@@ -984,7 +1113,7 @@ static void gen_stmt(struct gen *g, struct node *n, int depth)
 		emit(g, "(void)");
 		gen_expr(g, n->a);
 		emit(g, ";\n");
-		gen_check(g, depth);
+		gen_check_expr(g, n->a, depth);
 		return;
 	case N_IF:
 		gen_action(g, n, depth);
@@ -1011,14 +1140,18 @@ static void gen_stmt(struct gen *g, struct node *n, int depth)
 		indent(g, depth);
 		emit(g, "for (int first = 1;; first = 0) {\n");
 		indent(g, depth + 1);
-		emit(g, "if (!first)\n");
-		gen_action(g, n, depth + 2);
+		emit(g, "if (!first) {\n");
+		gen_loop_round(g, n, n->b, depth + 2);
+		indent(g, depth + 1);
+		emit(g, "}\n");
 		gen_cond(g, n->a, depth + 1);
 		indent(g, depth + 1);
 		emit(g, "if (!cond)\n");
 		indent(g, depth + 2);
 		emit(g, "break;\n");
+		g->pending = starts_with_action(n->b);
 		gen_stmt(g, n->b, depth + 1);
+		g->pending = 0;
 		indent(g, depth);
 		emit(g, "}\n");
 		return;
@@ -1029,20 +1162,20 @@ static void gen_stmt(struct gen *g, struct node *n, int depth)
 			emit(g, "(void)");
 			gen_expr(g, n->a);
 			emit(g, ";\n");
-			gen_check(g, depth);
+			gen_check_expr(g, n->a, depth);
 		}
 		/* `continue` must reach the increment: it runs at the top of later rounds. */
 		indent(g, depth);
 		emit(g, "for (int first = 1;; first = 0) {\n");
 		indent(g, depth + 1);
 		emit(g, "if (!first) {\n");
-		gen_action(g, n, depth + 2);
+		gen_loop_round(g, n, n->d, depth + 2);
 		if (n->c) {
 			indent(g, depth + 2);
 			emit(g, "(void)");
 			gen_expr(g, n->c);
 			emit(g, ";\n");
-			gen_check(g, depth + 2);
+			gen_check_expr(g, n->c, depth + 2);
 		}
 		indent(g, depth + 1);
 		emit(g, "}\n");
@@ -1053,7 +1186,9 @@ static void gen_stmt(struct gen *g, struct node *n, int depth)
 			indent(g, depth + 2);
 			emit(g, "break;\n");
 		}
+		g->pending = starts_with_action(n->d);
 		gen_stmt(g, n->d, depth + 1);
+		g->pending = 0;
 		indent(g, depth);
 		emit(g, "}\n");
 		return;
@@ -1213,6 +1348,24 @@ static void emit_ktypes(FILE *out, const struct sym *g)
 	fprintf(out, " }");
 }
 
+/* Each array's own key hash and compare, for the inline lookups: the same steps as
+   tap_key_hash (seeded with the aggregation id for statistics) and tap_key_equal. */
+static void emit_key_fns(FILE *out, const struct sym *g)
+{
+	fprintf(out, "static inline uint32_t kh_%s(const union tap_key *k)\n{\n"
+		"\tuint64_t h = tap_hash_start(%d);\n", g->name, g->type == T_STATS ? g->agg_id : 0);
+	for (int i = 0; i < g->nkeys && i < 9; i++)
+		fprintf(out, "\th = tap_hash_%s(h, k[%d].%c);\n", g->keys[i] == T_STRING ? "str" : "long", i,
+			g->keys[i] == T_STRING ? 's' : 'l');
+	fprintf(out, "\treturn tap_hash_end(h);\n}\n\n");
+	fprintf(out, "static inline int ke_%s(const union tap_key *a, const union tap_key *b)\n{\n\treturn 1",
+		g->name);
+	for (int i = 0; i < g->nkeys && i < 9; i++)
+		fprintf(out, g->keys[i] == T_STRING ? " && tap_str_eq(a[%d].s, b[%d].s)" : " && a[%d].l == b[%d].l",
+			i, i);
+	fprintf(out, ";\n}\n\n");
+}
+
 static void emit_globals(FILE *out, struct script *s)
 {
 	int naggs = 0;
@@ -1257,6 +1410,9 @@ static void emit_globals(FILE *out, struct script *s)
 			g->uses_variance);
 	}
 	fprintf(out, "};\nstatic struct tap_aggs tap_aggs;\n\n");
+	for (struct sym *g = s->globals; g; g = g->next)
+		if (g->is_array && g->nkeys > 0)
+			emit_key_fns(out, g);
 
 	fprintf(out, "static int tap_globals_init(int ncpus)\n{\n");
 	for (struct sym *g = s->globals; g; g = g->next)

@@ -1,13 +1,17 @@
 /* tapc -l PATTERN / -L PATTERN: the probe points a pattern matches, and with -L the
    variables each one gives its handler. */
+#include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include "diag.h"
 #include "elaborate.h"
 #include "listing.h"
 #include "parse.h"
 #include "probes.h"
 #include "tapsets.h"
+#include "../tapio/ksyms.h"
 
 static struct probe_point *parse_point(const char *text)
 {
@@ -38,6 +42,67 @@ static char *locals_of(const char *name, struct script *lib)
 	for (const struct sym *l = s.probes->locals; l; l = l->next)
 		out = xasprintf("%s %s:%s", out, l->name, type_name(l->type));
 	return out;
+}
+
+/* Is the target kernel the one running here? Only then is /proc/kallsyms its own. */
+static int target_is_running(void)
+{
+	struct utsname u;
+	if (!probe_env.kernel_dir || uname(&u))
+		return 0;
+	char *running = xasprintf("/lib/modules/%s/build", u.release);
+	char *a = realpath(probe_env.kernel_dir, NULL), *b = realpath(running, NULL);
+	int same = a && b && !strcmp(a, b);
+	free(running);
+	free(a);
+	free(b);
+	return same;
+}
+
+struct kprobe_found {
+	char ***found;
+	size_t *n;
+	const struct probe_comp *rest;     /* after function("..."): nothing or return */
+};
+
+static void add_kprobe(void *arg, int i, const char *name)
+{
+	struct kprobe_found *kf = arg;
+	(void)i;
+	const char *ret = kf->rest ? ".return" : "";
+	*kf->found = realloc(*kf->found, (*kf->n + 1) * sizeof **kf->found);
+	if (!*kf->found)
+		abort();
+	(*kf->found)[(*kf->n)++] = xasprintf("kprobe.function(\"%s\")%s", name, ret);
+}
+
+/* kprobe.function("PATTERN")[.return]: the matching functions of the running kernel,
+   which must be the target (tapc --vm runs the listing in the VM for that). */
+static int list_kprobes(struct probe_point *pat, char ***found, size_t *n)
+{
+	for (struct probe_point *pp = pat; pp; pp = pp->next) {
+		const struct probe_comp *k = pp->comps, *f = k ? k->next : NULL;
+		if (!f || fnmatch(k->name, "kprobe", 0) || fnmatch(f->name, "function", 0) || !f->arg ||
+		    f->arg->kind != N_STR || (f->next && (f->next->arg || f->next->next ||
+							   fnmatch(f->next->name, "return", 0))))
+			continue;
+		if (!target_is_running()) {
+			struct utsname u;
+			uname(&u);
+			fprintf(stderr, "tapc: kprobe.function patterns are listed from the running kernel's "
+					"/proc/kallsyms, and this host runs %s, not the target (%s): use --vm, "
+					"or run tapc -l on the target\n", u.release,
+				probe_env.kernel_dir ? probe_env.kernel_dir : "none");
+			return 1;
+		}
+		const char *glob = f->arg->str;
+		struct kprobe_found kf = { found, n, f->next };
+		if (ksyms_match(&glob, 1, add_kprobe, &kf)) {
+			perror("tapc: /proc/kallsyms");
+			return 1;
+		}
+	}
+	return 0;
 }
 
 int list_probes(const char *pattern, int with_locals, struct script *lib)
@@ -79,8 +144,12 @@ int list_probes(const char *pattern, int with_locals, struct script *lib)
 			abort();
 		found[n++] = cand[i];
 	}
+	if (!probe_env.user_runtime && list_kprobes(pat, &found, &n))
+		return 1;
 	qsort(found, n, sizeof *found, by_text);
 	for (size_t i = 0; i < n; i++) {
+		if (i && !strcmp(found[i], found[i - 1]))
+			continue;
 		if (with_locals)
 			printf("%s%s\n", found[i], locals_of(found[i], lib));
 		else

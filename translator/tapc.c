@@ -67,7 +67,7 @@ static void usage(FILE *out)
 	      "  -k             keep the temporary build directory\n"
 	      "  -v             more messages\n"
 	      "  --runtime=kernel|user   build a kernel module (default) or a user program\n"
-	      "  --vm           run pass 5 inside a VM (for hosts that cannot load modules)\n",
+	      "  --vm           run pass 5 (and -l/-L) inside a VM (for hosts that cannot load modules)\n",
 	      out);
 }
 
@@ -203,6 +203,8 @@ static int run_wait(char *const argv[])
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+static int run_in_vm(const struct options *o, const char *dir, char *const args[]);
+
 /* Pass 5: tapio loads the module (in a VM with --vm); the user runtime just runs. */
 static int run_product(const struct options *o, const char *product, const char *dir)
 {
@@ -225,15 +227,23 @@ static int run_product(const struct options *o, const char *product, const char 
 	args[n] = NULL;
 	if (!o->vm)
 		return run_wait(args);
+	return run_in_vm(o, dir, args);
+}
+
+/* Runs args in the VM booted from the target kernel, sharing dir (if any) with it. */
+static int run_in_vm(const struct options *o, const char *dir, char *const args[])
+{
 	char *cmd = xstrdup("");
-	for (int i = 0; i < n; i++)
+	for (int i = 0; args[i]; i++)
 		cmd = xasprintf("%s%s%s", cmd, i ? " " : "", shell_quote(args[i]));
 	char *tapvm = tool_path("tapvm");
 	char *vmargs[12];
 	int k = 0;
 	vmargs[k++] = tapvm;
-	vmargs[k++] = "-s";
-	vmargs[k++] = (char *)dir;
+	if (dir) {
+		vmargs[k++] = "-s";
+		vmargs[k++] = (char *)dir;
+	}
 	/* tapio itself may live in a build tree the guest would not see (under /tmp). */
 	if (in_build_tree()) {
 		vmargs[k++] = "-s";
@@ -313,6 +323,20 @@ int main(int argc, char **argv)
 		case 'h': case OPT_HELP: usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}
+	}
+	/* kprobe.function patterns list the target kernel's functions: with --vm, the
+	   listing runs where that kernel runs. */
+	if (o.list_pattern && o.vm && !o.user_runtime && !getenv("TAPVM")) {
+		char *self = xasprintf("%s/tapc", self_dir());
+		char *args[8 + 2 * 32];
+		int n = 0;
+		args[n++] = self;
+		args[n++] = o.list_locals ? "-L" : "-l";
+		args[n++] = (char *)o.list_pattern;
+		if (o.kernel) { args[n++] = "-r"; args[n++] = (char *)o.kernel; }
+		for (int i = 0; i < o.ntapset_dirs; i++) { args[n++] = "-I"; args[n++] = (char *)o.tapset_dirs[i]; }
+		args[n] = NULL;
+		return run_in_vm(&o, NULL, args);
 	}
 	if (o.list_pattern) {
 		probe_env.user_runtime = o.user_runtime;

@@ -28,6 +28,14 @@ int64_t tap_fn_ppid(struct tap_ctx *c)
 const char *tap_fn_execname(struct tap_ctx *c, char *out)
 {
 	char comm[TASK_COMM_LEN];
+	if (MAXSTRINGLEN >= TASK_COMM_LEN) {
+		/* The name without the task lock, as SystemTap reads it: a rename racing
+		   with us may mix old and new bytes, but the last byte stays a NUL. Two
+		   word copies instead of a lock and three byte loops. */
+		memcpy(out, current->comm, TASK_COMM_LEN);
+		out[TASK_COMM_LEN - 1] = '\0';
+		return out;
+	}
 	get_task_comm(comm, current);
 	return tap_strcpy(out, comm);
 }

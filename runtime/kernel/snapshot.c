@@ -16,10 +16,53 @@ static size_t snap_entry_size(const struct tap_agg_spec *sp, const union tap_key
 	return size;
 }
 
+/* Puts one data set (its value in scratch) at out + used; returns its size. */
+static size_t snap_put(char *p, int id, int cpu, size_t size, const struct tap_stat *scratch,
+		       const union tap_key *k)
+{
+	const struct tap_agg_spec *sp = &tap_aggs.specs[id];
+	struct tap_snap_hdr h = { (uint16_t)id, (uint16_t)cpu, (uint32_t)size };
+	memcpy(p, &h, sizeof h);
+	p += sizeof h;
+	memcpy(p, scratch, (TAP_SNAP_STAT_WORDS + sp->nbuckets) * 8);
+	p += (TAP_SNAP_STAT_WORDS + sp->nbuckets) * 8;
+	for (int j = 0; j < sp->nkeys; j++) {
+		if (sp->ktypes[j] == TAP_T_STR) {
+			uint16_t n = (uint16_t)strnlen(k[j].s, MAXSTRINGLEN - 1);
+			memcpy(p, &n, 2);
+			memcpy(p + 2, k[j].s, n);
+			p += 2 + n;
+		} else {
+			memcpy(p, &k[j].l, 8);
+			p += 8;
+		}
+	}
+	return size;
+}
+
 /* Walks every live data set; with out == NULL only measures. */
 static size_t snap_walk(char *out, size_t cap, struct tap_stat *scratch)
 {
 	size_t used = 0;
+	/* Statistics without keys: each CPU's own copy. */
+	for (int id = 0; id < TAP_NAGGS; id++) {
+		const struct tap_agg_spec *sp = &tap_aggs.specs[id];
+		if (sp->nkeys || !tap_aggs.one || !tap_aggs.one[id])
+			continue;
+		for (int cpu = 0; cpu < tap_aggs.ncpus; cpu++) {
+			size_t size = snap_entry_size(sp, NULL);
+			if (!cpu_possible(cpu))
+				continue;
+			if (!out) {
+				used += size;
+				continue;
+			}
+			if (used + size > cap)
+				return used;
+			if (tap_agg_one_read(&tap_aggs, id, cpu, scratch))
+				used += snap_put(out + used, id, cpu, size, scratch, NULL);
+		}
+	}
 	for (int cpu = 0; cpu < tap_aggs.ncpus; cpu++) {
 		struct tap_agg_cpu *b = &tap_aggs.cpu[cpu];
 		if (!b->buckets)
@@ -39,24 +82,7 @@ static size_t snap_walk(char *out, size_t cap, struct tap_stat *scratch)
 					return used; /* appeared since we measured */
 				if (!read_ent(&tap_aggs, b, e, scratch, tap_stat_size(sp)) || !scratch->count)
 					continue;
-				char *p = out + used;
-				struct tap_snap_hdr h = { e->id, (uint16_t)cpu, (uint32_t)size };
-				memcpy(p, &h, sizeof h);
-				p += sizeof h;
-				memcpy(p, scratch, (TAP_SNAP_STAT_WORDS + sp->nbuckets) * 8);
-				p += (TAP_SNAP_STAT_WORDS + sp->nbuckets) * 8;
-				for (int j = 0; j < sp->nkeys; j++) {
-					if (sp->ktypes[j] == TAP_T_STR) {
-						uint16_t n = (uint16_t)strnlen(k[j].s, MAXSTRINGLEN - 1);
-						memcpy(p, &n, 2);
-						memcpy(p + 2, k[j].s, n);
-						p += 2 + n;
-					} else {
-						memcpy(p, &k[j].l, 8);
-						p += 8;
-					}
-				}
-				used += size;
+				used += snap_put(out + used, e->id, cpu, size, scratch, k);
 			}
 		}
 	}

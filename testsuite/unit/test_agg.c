@@ -3,6 +3,7 @@
 #include <check.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include "agg.h"
 
 static __thread int cpu_of_thread;
@@ -123,17 +124,24 @@ static void *reader(void *arg)
 	return arg;
 }
 
+/* NCPUS writer threads, one per CPU, and a reader running until they are done. */
+static void race(void *(*w)(void *), void *(*r)(void *))
+{
+	pthread_t wt[NCPUS], rt;
+	writers_done = 0;
+	pthread_create(&rt, NULL, r, NULL);
+	for (int i = 0; i < NCPUS; i++)
+		pthread_create(&wt[i], NULL, w, (void *)(intptr_t)i);
+	for (int i = 0; i < NCPUS; i++)
+		pthread_join(wt[i], NULL);
+	__atomic_store_n(&writers_done, 1, __ATOMIC_RELEASE);
+	pthread_join(rt, NULL);
+}
+
 START_TEST(per_cpu_updates_merge_exactly)
 {
 	ck_assert_int_eq(tap_aggs_init(&aggs, specs, 2, NCPUS + 1, 64 << 20), 0);
-	pthread_t w[NCPUS], r;
-	pthread_create(&r, NULL, reader, NULL);
-	for (int i = 0; i < NCPUS; i++)
-		pthread_create(&w[i], NULL, writer, (void *)(intptr_t)i);
-	for (int i = 0; i < NCPUS; i++)
-		pthread_join(w[i], NULL);
-	__atomic_store_n(&writers_done, 1, __ATOMIC_RELEASE);
-	pthread_join(r, NULL);
+	race(writer, reader);
 
 	struct tap_ctx *c = ctx();
 	struct tap_iter it;
@@ -265,6 +273,140 @@ START_TEST(pool_full_is_an_error_not_a_crash)
 }
 END_TEST
 
+/* The inline paths tapc generates: a statistic without keys in place, and a keyed one
+   found by the array's own hash and compare, racing with a reader. */
+static struct tap_agg_spec fast_specs[] = {
+	{ "one", 0, { 0 }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0 },
+	{ "ls", 2, { TAP_T_LONG, TAP_T_STR }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0 },
+};
+static struct tap_aggs fast;
+
+static uint32_t kh_ls(const union tap_key *k)
+{
+	return tap_hash_end(tap_hash_str(tap_hash_long(tap_hash_start(1), k[0].l), k[1].s));
+}
+
+static int ke_ls(const union tap_key *a, const union tap_key *b)
+{
+	return a[0].l == b[0].l && tap_str_eq(a[1].s, b[1].s);
+}
+
+static void *fast_writer(void *arg)
+{
+	cpu_of_thread = (int)(intptr_t)arg;
+	struct tap_ctx *c = ctx();
+	char key[32];
+	for (int r = 0; r < ROUNDS; r++) {
+		for (int k = 0; k < NKEYS; k++) {
+			snprintf(key, sizeof key, "key-number-%d", k % 50);
+			union tap_key kk[] = { { .l = k % 10 }, { .s = key } };
+			tap_agg_add_with(c, &fast, 1, kk, kh_ls(kk), ke_ls, k % 10, 1, NULL);
+			tap_agg_one_add(&fast, 0, 3, 1);
+		}
+	}
+	ck_assert_ptr_null(c->error);
+	free(c);
+	return NULL;
+}
+
+static void *fast_reader(void *arg)
+{
+	cpu_of_thread = NCPUS;
+	struct tap_ctx *c = ctx();
+	struct tap_stat *st = (struct tap_stat *)c->statbuf[0];
+	while (!__atomic_load_n(&writers_done, __ATOMIC_ACQUIRE)) {
+		if (tap_agg_get(&fast, 0, NULL, st, (struct tap_stat *)c->statbuf[1]))
+			ck_assert_int_eq(st->sum, 3 * st->count);
+		union tap_key kk[] = { { .l = 7 }, { .s = "key-number-7" } };
+		if (tap_agg_get(&fast, 1, kk, st, (struct tap_stat *)c->statbuf[1]))
+			ck_assert_int_eq(st->sum, 7 * st->count);
+	}
+	free(c);
+	return arg;
+}
+
+START_TEST(inline_updates_merge_exactly)
+{
+	ck_assert_int_eq(tap_aggs_init(&fast, fast_specs, 2, NCPUS + 1, 64 << 20), 0);
+	race(fast_writer, fast_reader);
+
+	struct tap_ctx *c = ctx();
+	ck_assert_int_eq(tap_agg_extract(c, &fast, 0, NULL, TAP_X_COUNT, NULL), NCPUS * ROUNDS * NKEYS);
+	ck_assert_int_eq(tap_agg_extract(c, &fast, 0, NULL, TAP_X_MIN, NULL), 3);
+	union tap_key k7[] = { { .l = 7 }, { .s = "key-number-7" } };
+	/* k = 7, 57, 107, ... below NKEYS: key-number-7 with k % 10 == 7 */
+	ck_assert_int_eq(tap_agg_extract(c, &fast, 1, k7, TAP_X_COUNT, NULL), NCPUS * ROUNDS * (NKEYS / 50));
+	ck_assert_int_eq(tap_agg_extract(c, &fast, 1, k7, TAP_X_MAX, NULL), 7);
+	struct tap_iter it;
+	ck_assert_int_eq(tap_agg_iter_begin(c, &fast, 1, &it, 0, TAP_X_COUNT, 1, -1), 0);
+	ck_assert_int_eq(it.n, 50);
+	tap_iter_end(c, &it);
+
+	/* delete: the statistic without keys reads empty, then starts afresh */
+	tap_agg_clear(&fast, 0);
+	ck_assert_int_eq(tap_agg_extract(c, &fast, 0, NULL, TAP_X_COUNT, NULL), 0);
+	cpu_of_thread = 1;
+	tap_agg_one_add(&fast, 0, -5, 1);
+	tap_agg_one_add(&fast, 0, 9, 1);
+	ck_assert_int_eq(tap_agg_extract(c, &fast, 0, NULL, TAP_X_SUM, NULL), 4);
+	ck_assert_int_eq(tap_agg_extract(c, &fast, 0, NULL, TAP_X_MIN, NULL), -5);
+	ck_assert_int_eq(tap_agg_extract(c, &fast, 0, NULL, TAP_X_MAX, NULL), 9);
+	/* a deleted key takes the general path and starts afresh */
+	tap_agg_delete(&fast, 1, k7);
+	tap_agg_add_with(c, &fast, 1, k7, kh_ls(k7), ke_ls, 2, 1, NULL);
+	ck_assert_int_eq(tap_agg_extract(c, &fast, 1, k7, TAP_X_SUM, NULL), 2);
+	ck_assert_int_eq(tap_agg_extract(c, &fast, 1, k7, TAP_X_MIN, NULL), 2);
+	tap_aggs_destroy(&fast);
+	free(c);
+}
+END_TEST
+
+/* Strings hashed and compared 8 bytes at a time agree with strcmp at every length and
+   alignment, also when a string ends right before an unmapped page. */
+START_TEST(string_keys_word_at_a_time)
+{
+	char *pg = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert(pg != MAP_FAILED);
+	ck_assert_int_eq(mprotect(pg + 4096, 4096, PROT_NONE), 0);
+	char a[40], b[64];
+	for (int la = 0; la < 20; la++) {
+		for (int lb = 0; lb < 20; lb++) {
+			for (int diff = -1; diff < lb; diff++) {
+				for (int i = 0; i < la; i++)
+					a[i] = 'a' + i % 5;
+				a[la] = '\0';
+				memset(b, 'x', sizeof b);
+				int off = (la + lb + diff) & 7;
+				for (int i = 0; i < lb; i++)
+					b[off + i] = i < la ? a[i] : 'q';
+				b[off + lb] = '\0';
+				if (diff >= 0)
+					b[off + diff] ^= 1;
+				char *pa = pg + 4096 - (la + 1);
+				memcpy(pa, a, la + 1);
+				int eq = strcmp(pa, b + off) == 0;
+				ck_assert_int_eq(tap_str_eq(pa, b + off), eq);
+				ck_assert_int_eq(tap_str_eq(b + off, pa), eq);
+				if (eq)
+					ck_assert_uint_eq(tap_hash_str(1, pa), tap_hash_str(1, b + off));
+			}
+		}
+	}
+	munmap(pg, 8192);
+	/* keys like the memory benchmark's spread over the buckets */
+	static uint32_t seen[1 << 16];
+	int distinct = 0;
+	char key[32];
+	for (int i = 0; i < 50000; i++) {
+		snprintf(key, sizeof key, "key%d", i);
+		union tap_key k[] = { { .s = key } };
+		uint32_t h = tap_key_hash(k, 1, (const uint8_t[]){ TAP_T_STR }, 3) & 0xffff;
+		distinct += !seen[h]++;
+	}
+	ck_assert_int_gt(distinct, 28000); /* random: 65536 * (1 - e^(-50000/65536)) = 34,000 */
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("maps and aggregations");
@@ -274,6 +416,8 @@ int main(void)
 	tcase_add_test(tc, map_sorted_iteration_is_stable);
 	tcase_add_test(tc, per_cpu_updates_merge_exactly);
 	tcase_add_test(tc, pool_full_is_an_error_not_a_crash);
+	tcase_add_test(tc, inline_updates_merge_exactly);
+	tcase_add_test(tc, string_keys_word_at_a_time);
 	tcase_add_test(tc, slices_see_every_cpu);
 	tcase_add_test(tc, map_slices);
 	suite_add_tcase(s, tc);

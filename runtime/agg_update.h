@@ -1,0 +1,102 @@
+/* The updates generated code makes inline: `x <<< v` on a statistic without keys, and
+   `a[k] <<< v` that finds its data set with the array's own hash and key compare
+   (tapc emits both per array, so the key types and count are constants here).
+   A new or deleted data set takes the general path, tap_agg_add. */
+#ifndef TAP_AGG_UPDATE_H
+#define TAP_AGG_UPDATE_H
+
+/* Per-CPU storage of statistics without keys: the kernel's own per-CPU memory, so
+   finding this CPU's copy is one segment-relative load; in user space an array. */
+#ifdef __KERNEL__
+#include <linux/percpu.h>
+#include <linux/cpumask.h>
+#define tap_percpu_alloc(size, ncpus) ((void *)__alloc_percpu((size), 64))
+#define tap_percpu_free(p) free_percpu((void __percpu *)(p))
+#define tap_percpu_this(p, size) ((void *)raw_cpu_ptr((char __percpu *)(p)))
+#define tap_percpu_cpu(p, size, cpu) ((void *)per_cpu_ptr((char __percpu *)(p), (cpu)))
+#define tap_cpu_possible(cpu) cpu_possible(cpu)
+#else
+static inline void *tap_percpu_alloc(size_t size, int ncpus)
+{
+	void *p = tap_alloc(size * ncpus);
+	if (p)
+		memset(p, 0, size * ncpus);
+	return p;
+}
+#define tap_percpu_free(p) tap_free(p)
+#define tap_percpu_this(p, size) ((void *)((char *)(p) + (size_t)tap_cpu_id() * (size)))
+#define tap_percpu_cpu(p, size, cpu) ((void *)((char *)(p) + (size_t)(cpu) * (size)))
+#define tap_cpu_possible(cpu) 1
+#endif
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+/* count, sum, min and max: what every statistic keeps (tapio's dictionary readers
+   print them all); histograms and @variance go through tap_stat_add. */
+static __always_inline void tap_stat_add_plain(struct tap_stat *st, int64_t v)
+{
+	int64_t min = st->min, max = st->max;
+	st->count++;
+	st->sum = (int64_t)((uint64_t)st->sum + (uint64_t)v);
+	/* stored always, so that the compiler picks conditional moves: no branch */
+	st->min = v < min ? v : min;
+	st->max = v > max ? v : max;
+}
+
+/* The update itself, inside the writer's odd sequence count, which it ends. */
+static __always_inline void tap_stat_update(struct tap_aggs *a, int id, struct tap_stat *st, int64_t v,
+					    int plain, uint32_t *seq)
+{
+	if (plain)
+		tap_stat_add_plain(st, v);
+	else
+		tap_stat_add(st, &a->specs[id], v);
+	tap_wmb();
+	(*seq)++;
+}
+
+void tap_agg_one_restart(struct tap_aggs *a, int id, struct tap_agg_one *o);
+
+/* x <<< v. plain: no histogram and no @variance (a constant in generated code). */
+static __always_inline void tap_agg_one_add(struct tap_aggs *a, int id, int64_t v, int plain)
+{
+	struct tap_agg_one *o = tap_percpu_this(a->one[id], a->one_size[id]);
+	o->seq++;
+	tap_wmb();
+	if (unlikely(__atomic_load_n(&o->stale, __ATOMIC_RELAXED)))
+		tap_agg_one_restart(a, id, o);
+	tap_stat_update(a, id, &o->st, v, plain, &o->seq);
+}
+
+static __always_inline uint64_t tap_agg_hid(uint32_t hash, uint32_t id)
+{
+	union { struct { uint32_t hash, id; } p; uint64_t w; } u = { .p = { hash, id } };
+	return u.w; /* the layout of struct tap_agg_ent's hash and id */
+}
+
+typedef int (*tap_keys_eq_fn)(const union tap_key *a, const union tap_key *b);
+
+/* a[k] <<< v for an array without histogram, k hashed to h by the array's own hash
+   (equal to tap_key_hash with the aggregation id as seed), eq its key compare. */
+static __always_inline void tap_agg_add_with(struct tap_ctx *c, struct tap_aggs *a, int id,
+					     const union tap_key *k, uint32_t h, tap_keys_eq_fn eq,
+					     int64_t v, int plain, const char *near)
+{
+	struct tap_agg_cpu *b = &a->cpu[tap_cpu_id()];
+	uint64_t hid = tap_agg_hid(h, (uint32_t)id);
+	struct tap_agg_ent *e = b->buckets[h & (b->nbuckets - 1)];
+	/* Without a histogram the keys follow the fixed-size struct tap_stat. */
+	while (e && !(e->hid == hid && eq((const union tap_key *)(&e->st + 1), k)))
+		e = e->next;
+	if (unlikely(!e || e->gen != __atomic_load_n(&a->gen[id], __ATOMIC_RELAXED))) {
+		tap_agg_add(c, a, id, k, v, near);
+		return;
+	}
+	b->seq++;
+	tap_wmb();
+	tap_stat_update(a, id, &e->st, v, plain, &b->seq);
+}
+
+#endif
