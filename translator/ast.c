@@ -176,7 +176,7 @@ static void print_expr(FILE *out, const struct node *n)
 			fputc(']', out);
 		} else {
 			print_expr(out, n->a);
-			fputs(n->str + strlen(n->a->str), out);
+			fprintf(out, "->%s", (const char *)n->ext);
 		}
 		break;
 	case N_INDEX:

@@ -120,6 +120,7 @@ struct probe_point {
 	struct probe_comp *comps;
 	int optional;           /* ? */
 	int sufficient;         /* ! */
+	struct node *cond;      /* if (cond) after this point: pass 1 only, see parser.y */
 	struct loc loc;
 	struct probe_point *next;
 };

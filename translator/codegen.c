@@ -1329,7 +1329,16 @@ static void emit_probe(FILE *out, struct probe *p)
 {
 	char *name = xasprintf("probe_%d", p->index);
 	elide_dead_stores(p->body, p->locals);
-	struct body b = gen_body(p->body, 0, T_VOID);
+	/* probe P if (cond): the handler does nothing while cond is false */
+	struct node *body = p->body;
+	if (p->cond) {
+		body = node_new(N_IF, p->cond->loc);
+		body->tok_kind = TK_KEYWORD;
+		body->tok = "if";
+		body->a = p->cond;
+		body->b = p->body;
+	}
+	struct body b = gen_body(body, 0, T_VOID);
 	emit_frame(out, name, NULL, p->locals, b.ntemps);
 	fprintf(out, "static void %s(struct tap_ctx *c)\n{\n", name);
 	fprintf(out, "\tstruct frame_%s *f = (struct frame_%s *)c->frames;\n", name, name);

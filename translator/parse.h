@@ -8,6 +8,8 @@
 /* Command-line arguments for $1/@1/$#. */
 extern char **parse_args;
 extern int parse_nargs;
+/* Embedded C %{ %} is accepted in tapsets and, with -g, in scripts. */
+extern int parse_embedded_ok;
 
 /* Parses one file (script or tapset) and appends its declarations to *s.
    Returns the number of errors. */

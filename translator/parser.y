@@ -127,16 +127,91 @@ static struct node *string_node(YYLTYPE at, char *s)
 }
 
 /* $var->member and $var[index]: str holds the whole text (for messages); a is the
-   base, b the index expression (NULL for a member, whose name ends str). */
+   base, b the index expression; ext the member name.  SystemTap also takes
+   ->member after a local (an auto-cast pointer), a call or @cast(...). */
 static struct node *target_node(YYLTYPE at, struct node *base, const char *member, struct node *index)
 {
 	struct node *n = node_new(N_TARGET, L(at));
+	const char *what = base->str ? base->str : "@cast(...)";
+	if (base->kind == N_CALL || base->kind == N_EXTRACT)
+		what = xasprintf("%s%s(...)", base->kind == N_EXTRACT ? "@" : "", base->str);
 	n->tok_kind = TK_IDENT;
-	n->str = member ? xasprintf("%s->%s", base->str, member) : xasprintf("%s[...]", base->str);
+	n->str = member ? xasprintf("%s->%s", what, member) : xasprintf("%s[...]", what);
 	n->tok = n->str;
 	n->a = base;
 	n->b = index;
+	n->ext = member ? xstrdup(member) : NULL;
 	return n;
+}
+
+/* Brace expansion: every point of a times every point of b, components joined. */
+static struct probe_point *points_cross(struct probe_point *a, struct probe_point *b)
+{
+	struct probe_point *out = NULL, **tail = &out;
+	for (struct probe_point *x = a; x; x = x->next)
+		for (struct probe_point *y = b; y; y = y->next) {
+			struct probe_point xc = *x, yc = *y;
+			xc.next = yc.next = NULL;
+			struct probe_point *n = point_clone(&xc), *m = point_clone(&yc);
+			struct probe_comp **c = &n->comps;
+			while (*c)
+				c = &(*c)->next;
+			*c = m->comps;
+			n->optional |= m->optional;
+			n->sufficient |= m->sufficient;
+			*tail = n;
+			tail = &n->next;
+		}
+	return out;
+}
+
+static struct probe_point *points_append(struct probe_point *a, struct probe_point *b)
+{
+	struct probe_point **p = &a;
+	while (*p)
+		p = &(*p)->next;
+	*p = b;
+	return a;
+}
+
+static void check_tree(const struct node *n, const struct node *parent, int in_function);
+
+/* A probe whose points carry their own conditions (probe a if (x), b) becomes one
+   probe per point, each with its point's condition and a copy of the body. */
+static void add_probe_points(struct script *s, struct probe_point *points, struct node *body, YYLTYPE at)
+{
+	int conds = 0;
+	for (struct probe_point *pp = points; pp; pp = pp->next)
+		conds |= pp->cond != NULL;
+	struct probe *p = xcalloc(1, sizeof *p);
+	p->points = points; p->body = body; p->loc = L(at);
+	check_tree(p->body, NULL, 0);
+	if (!conds) {
+		add_probe(s, p);
+		return;
+	}
+	for (struct probe_point *pp = points, *next; pp; pp = next) {
+		next = pp->next;
+		struct probe *q = xcalloc(1, sizeof *q);
+		*q = *p;
+		pp->next = NULL;
+		q->points = pp;
+		q->cond = pp->cond;
+		pp->cond = NULL;
+		check_tree(q->cond, NULL, 0);
+		q->body = pp == points ? body : node_clone(body);
+		add_probe(s, q);
+	}
+	free(p);
+}
+
+int parse_embedded_ok;
+
+/* SystemTap refuses embedded C in an ordinary script already while parsing. */
+static void check_embedded(YYLTYPE at)
+{
+	if (!parse_embedded_ok)
+		diag_error(L(at), "embedded code in unprivileged script; need stap -g");
 }
 
 static int is_call(const struct node *n, const char *name)
@@ -237,8 +312,7 @@ static void check_extractor(struct node *n)
 	} else if (!strcmp(n->str, "variance") && nargs > 2) {
 		diag_error(n->loc, "@variance: not more than 2 parameters allowed");
 	} else if (nargs != 1 && (!strcmp(n->str, "count") || !strcmp(n->str, "sum") || !strcmp(n->str, "min") ||
-				  !strcmp(n->str, "max") || !strcmp(n->str, "avg") || !strcmp(n->str, "variance") ||
-				  !strcmp(n->str, "hist_log"))) {
+				  !strcmp(n->str, "max") || !strcmp(n->str, "avg") || !strcmp(n->str, "hist_log"))) {
 		diag_error(n->loc, "@%s takes one argument", n->str);
 	}
 }
@@ -283,11 +357,11 @@ static void check_extractor(struct node *n)
 %nonassoc ELSE
 
 %type <node> expr opt_expr args arglist literal block stmts stmt simple_stmt fvar fvar_list
-%type <node> opt_limit target strlit keylist key opt_slice
+%type <node> opt_limit target strlit call keylist key opt_slice
 %type <sym> global_item global_list params param_list param
-%type <point> probe_points probe_point
-%type <comp> comps comp
-%type <str> compname namepart
+%type <point> probe_points probe_point comps comp_alt
+%type <comp> comp
+%type <str> compname namepart member
 %type <i> type opt_type opt_sort sort
 %type <func> funcdecl
 %type <node> opt_cond
@@ -305,13 +379,7 @@ decl
 	| global_decl ';'
 	| funcdecl { add_func(script, $1); }
 	| PRIVATE funcdecl { add_func(script, $2); }
-	| PROBE probe_points opt_cond block {
-		struct probe *p = xcalloc(1, sizeof *p);
-		p->points = $2; p->cond = $3; p->body = $4; p->loc = L(@1);
-		check_tree(p->cond, NULL, 0);
-		check_tree(p->body, NULL, 0);
-		add_probe(script, p);
-	  }
+	| PROBE probe_points block { add_probe_points(script, $2, $3, @1); }
 	| PROBE probe_point '=' probe_points block {
 		struct probe *p = xcalloc(1, sizeof *p);
 		p->alias_kind = 1; p->alias = $2; p->points = $4; p->body = $5; p->loc = L(@1);
@@ -324,7 +392,10 @@ decl
 		check_tree(p->body, NULL, 0);
 		add_probe(script, p);
 	  }
-	| EMBEDDED { struct node *e = node_new(N_STR, L(@1)); e->str = $1; script->embedded = list_append(script->embedded, e); }
+	| EMBEDDED {
+		struct node *e = node_new(N_STR, L(@1)); e->str = $1; script->embedded = list_append(script->embedded, e);
+		check_embedded(@1);
+	  }
 	;
 
 /* A ';' may follow a global declaration, and nothing else at the top level. */
@@ -346,7 +417,7 @@ funcdecl
 
 fn_body_block
 	: block { $$.block = $1; $$.embedded = NULL; }
-	| EMBEDDED { $$.block = NULL; $$.embedded = $1; }
+	| EMBEDDED { $$.block = NULL; $$.embedded = $1; check_embedded(@1); }
 	;
 
 global_list
@@ -413,18 +484,32 @@ param
 
 probe_points
 	: probe_point
-	| probe_points ',' probe_point { struct probe_point **p = &$1; while (*p) p = &(*p)->next; *p = $3; $$ = $1; }
+	| probe_points ',' probe_point { $$ = points_append($1, $3); }
 	;
 
+/* A point may stand for several (brace expansion); each may have its own condition. */
 probe_point
-	: comps { $$ = xcalloc(1, sizeof *$$); $$->comps = $1; $$->loc = L(@1); }
-	| comps '?' { $$ = xcalloc(1, sizeof *$$); $$->comps = $1; $$->optional = 1; $$->loc = L(@1); }
-	| comps '!' { $$ = xcalloc(1, sizeof *$$); $$->comps = $1; $$->optional = 1; $$->sufficient = 1; $$->loc = L(@1); }
+	: comps opt_cond { $$ = $1; for (struct probe_point *p = $$; p; p = p->next) p->cond = $2 ? node_clone($2) : NULL; }
+	| comps '?' opt_cond {
+		$$ = $1;
+		for (struct probe_point *p = $$; p; p = p->next) { p->optional = 1; p->cond = $3 ? node_clone($3) : NULL; }
+	  }
+	| comps '!' opt_cond {
+		$$ = $1;
+		for (struct probe_point *p = $$; p; p = p->next) {
+			p->optional = p->sufficient = 1; p->cond = $3 ? node_clone($3) : NULL;
+		}
+	  }
 	;
 
 comps
-	: comp
-	| comps '.' comp { struct probe_comp **p = &$1; while (*p) p = &(*p)->next; *p = $3; $$ = $1; }
+	: comp_alt
+	| comps '.' comp_alt { $$ = points_cross($1, $3); }
+	;
+
+comp_alt
+	: comp { $$ = xcalloc(1, sizeof *$$); $$->comps = $1; $$->loc = L(@1); }
+	| '{' probe_points '}' { $$ = $2; }
 	;
 
 comp
@@ -442,6 +527,17 @@ namepart
 	| '*' { $$ = xstrdup("*"); }
 	| RETURN
 	| FUNCTION
+	| NEXT
+	| LONG
+	| STRINGKW
+	| DELETE
+	| LIMIT
+	;
+
+/* A struct member may be named like a keyword. */
+member
+	: IDENT | PROBE | GLOBAL | PRIVATE | FUNCTION | IF | ELSE | FOR | FOREACH | IN | LIMIT | RETURN
+	| DELETE | WHILE | BREAK | CONTINUE | NEXT | TRY | CATCH | LONG | STRINGKW
 	;
 
 opt_cond
@@ -584,13 +680,15 @@ expr
 	| strlit
 	| IDENT { $$ = ident_node(N_VAR, @1, $1); }
 	| IDENT '[' keylist ']' { $$ = ident_node(N_INDEX, @1, $1); $$->a = $3; }
-	| IDENT '(' args ')' { $$ = ident_node(N_CALL, @1, $1); $$->a = $3; check_print_call($$); }
-	| AT_IDENT '(' args ')' {
-		$$ = ident_node(N_EXTRACT, @1, $1); $$->tok = xasprintf("@%s", $1); $$->a = $3;
-		check_extractor($$);
-	  }
+	| call
 	| target
-	| '&' target %prec UNARY { $$ = op_node(N_UNARY, @1, '&', $2, NULL); }
+	| '&' expr %prec UNARY {
+		/* the address of a target variable, member or @cast(...) */
+		if ($2->kind != N_TARGET && !($2->kind == N_EXTRACT && !strcmp($2->str, "cast")) &&
+		    !($2->kind == N_UNARY && $2->op == '&'))
+			diag_error(L(@1), "'&' takes the address of a target variable or @cast(...) only");
+		$$ = op_node(N_UNARY, @1, '&', $2, NULL);
+	  }
 	| '(' expr ')' { $$ = $2; }
 	| expr '=' expr { $$ = op_node(N_ASSIGN, @2, '=', $1, $3); }
 	| expr ADDEQ expr { $$ = op_node(N_ASSIGN, @2, ADDEQ, $1, $3); }
@@ -647,9 +745,21 @@ expr
 	| expr DEC { $$ = op_node(N_POSTINC, @2, DEC, $1, NULL); }
 	;
 
+call
+	: IDENT '(' args ')' { $$ = ident_node(N_CALL, @1, $1); $$->a = $3; check_print_call($$); }
+	| AT_IDENT '(' args ')' {
+		$$ = ident_node(N_EXTRACT, @1, $1); $$->tok = xasprintf("@%s", $1); $$->a = $3;
+		check_extractor($$);
+	  }
+	;
+
 target
 	: TARGET { $$ = ident_node(N_TARGET, @1, $1); }
-	| target ARROW IDENT { $$ = target_node(@1, $1, $3, NULL); }
+	| IDENT ARROW member { $$ = target_node(@1, ident_node(N_VAR, @1, $1), $3, NULL); }
+	| call ARROW member { $$ = target_node(@1, $1, $3, NULL); }
+	| '(' expr ')' ARROW member { $$ = target_node(@1, $2, $5, NULL); }
+	| call '[' expr ']' { $$ = target_node(@1, $1, NULL, $3); }
+	| target ARROW member { $$ = target_node(@1, $1, $3, NULL); }
 	| target '[' expr ']' { $$ = target_node(@1, $1, NULL, $3); }
 	;
 

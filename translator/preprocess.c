@@ -334,12 +334,32 @@ static int is_operator(const char *name)
 	return 0;
 }
 
-static struct macro *find_macro(const char *name)
+/* Macros of the tapset library's *.stpm files: every script may use them, and
+   a script's own @define of the same name hides one. */
+static struct macro *library_macros;
+
+static struct macro *find_in(struct macro *list, const char *name)
 {
-	for (struct macro *m = macros; m; m = m->next)
+	for (struct macro *m = list; m; m = m->next)
 		if (!strcmp(m->name, name))
 			return m;
 	return NULL;
+}
+
+static struct macro *find_macro(const char *name)
+{
+	struct macro *m = find_in(macros, name);
+	return m ? m : find_in(library_macros, name);
+}
+
+void preprocess_keep_library(void)
+{
+	while (macros) {
+		struct macro *m = macros;
+		macros = m->next;
+		m->next = library_macros;
+		library_macros = m;
+	}
 }
 
 static struct binding *find_binding(struct binding *env, const char *name)
@@ -369,7 +389,7 @@ static void define_macro(YYLTYPE at, struct frame *from)
 	struct macro *m = xcalloc(1, sizeof *m);
 	m->name = t.val.str;
 	m->loc = t.loc;
-	struct macro *old = find_macro(m->name);
+	struct macro *old = find_in(macros, m->name);
 	if (ok && !strcmp(m->name, "define")) {
 		diag_error(L(t.loc), "@define cannot be redefined");
 		ok = 0;

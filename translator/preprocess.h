@@ -33,6 +33,8 @@ void preprocess_set_compatible(const char *version);
 
 /* Starts a new file: macros are local to the file that defines them. */
 void preprocess_begin(void);
+/* The macros the file just parsed defined become the library's (*.stpm). */
+void preprocess_keep_library(void);
 
 /* The lexer's side.  Besides the grammar's tokens it returns these, which
    never reach the grammar. */

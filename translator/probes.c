@@ -45,5 +45,15 @@ struct site *probes_resolve(struct script *s)
 					   probe_point_text(pp));
 		}
 	}
+	/* A probe whose points are all optional and absent is dropped, body unchecked. */
+	for (struct probe **pp = &s->probes; *pp;) {
+		int found = 0;
+		for (struct site *st = sites; st && !found; st = st->next)
+			found = st->probe == *pp;
+		if (found)
+			pp = &(*pp)->next;
+		else
+			*pp = (*pp)->next;
+	}
 	return sites;
 }

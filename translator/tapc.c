@@ -338,12 +338,12 @@ int main(int argc, char **argv)
 		args[n] = NULL;
 		return run_in_vm(&o, NULL, args);
 	}
+	o.tapset_dirs[o.ntapset_dirs++] = tapset_dir();
 	if (o.list_pattern) {
 		probe_env.user_runtime = o.user_runtime;
 		char *kver = o.user_runtime ? NULL : o.kernel ? xstrdup(o.kernel) : build_default_kernel(0);
 		if (kver)
 			probe_env.kernel_dir = strchr(kver, '/') ? kver : xasprintf("/lib/modules/%s/build", kver);
-		o.tapset_dirs[o.ntapset_dirs++] = tapset_dir();
 		struct script lib = { 0 };
 		if (tapsets_load(&lib, o.tapset_dirs, o.ntapset_dirs))
 			return 1;
@@ -376,10 +376,13 @@ int main(int argc, char **argv)
 
 	/* pass 1: the preprocessor answers %( kernel_v ... %) for the target kernel */
 	preprocess_set_guru(o.guru);
+	parse_embedded_ok = o.guru;
 	preprocess_set_runtime(o.user_runtime ? "dyninst" : "kernel");
 	if (o.kernel && !strchr(o.kernel, '/'))
 		preprocess_set_kernel(o.kernel);
 	struct script script = { 0 };
+	if (tapsets_load_macros(o.tapset_dirs, o.ntapset_dirs))
+		return 1;
 	diag_add_source(file, text, len);
 	if (parse_source(&script, file, text, len))
 		return 1;
@@ -397,15 +400,14 @@ int main(int argc, char **argv)
 	probe_env.user_runtime = o.user_runtime;
 
 	/* pass 2: what the script uses from the tapsets comes in first */
-	o.tapset_dirs[o.ntapset_dirs++] = tapset_dir();
 	struct script lib = { 0 };
 	if (tapsets_load(&lib, o.tapset_dirs, o.ntapset_dirs) || tapsets_link(&script, &lib))
 		return 1;
-	if (!script.probes) {
+	script.sites = probes_resolve(&script);
+	if (!script.probes && !diag_errors()) {
 		fprintf(stderr, "tapc: error: no probes found\n");
 		return 1;
 	}
-	script.sites = probes_resolve(&script);
 	if (elaborate(&script, o.guru) || diag_errors())
 		return 1;
 	if (o.last_pass == 2) {

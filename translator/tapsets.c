@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "elaborate.h"
 #include "parse.h"
+#include "preprocess.h"
 #include "tapsets.h"
 
 static char *read_whole(const char *path, size_t *len)
@@ -31,22 +32,28 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-int tapsets_load(struct script *lib, const char **dirs, int ndirs)
+/* Parses every file of the directories whose name ends in suffix into lib;
+   after each, keep(), if given.  Tapsets may embed C. */
+static int load_files(struct script *lib, const char **dirs, int ndirs, const char *suffix, void (*keep)(void))
 {
-	int errors = 0;
+	int errors = 0, embedded_ok = parse_embedded_ok;
+	size_t sl = strlen(suffix);
+	parse_embedded_ok = 1;
 	for (int d = 0; d < ndirs; d++) {
 		struct dirent **names;
 		int n = scandir(dirs[d], &names, NULL, by_name);
 		for (int i = 0; i < n; i++) {
 			const char *nm = names[i]->d_name;
 			size_t l = strlen(nm);
-			if (l > 4 && !strcmp(nm + l - 4, ".stp")) {
+			if (l > sl && !strcmp(nm + l - sl, suffix)) {
 				char *path = xasprintf("%s/%s", dirs[d], nm);
 				size_t len;
 				char *text = read_whole(path, &len);
 				if (text) {
 					diag_add_source(path, text, len);
 					errors += parse_source(lib, path, text, len);
+					if (keep)
+						keep();
 				}
 			}
 			free(names[i]);
@@ -54,7 +61,19 @@ int tapsets_load(struct script *lib, const char **dirs, int ndirs)
 		if (n >= 0)
 			free(names);
 	}
+	parse_embedded_ok = embedded_ok;
 	return errors;
+}
+
+int tapsets_load_macros(const char **dirs, int ndirs)
+{
+	struct script defs = { 0 };
+	return load_files(&defs, dirs, ndirs, ".stpm", preprocess_keep_library);
+}
+
+int tapsets_load(struct script *lib, const char **dirs, int ndirs)
+{
+	return load_files(lib, dirs, ndirs, ".stp", NULL);
 }
 
 /* ---- probe aliases ---- */
