@@ -75,6 +75,39 @@ static const char *const names[NOPS] = {
 	"agg_hist_log", "map_get", "sprintf",
 };
 
+/* sprintf("key%d", i) as tapc compiles it (translator/codegen_printf.c). */
+static inline const char *sprintf_key(char *d, int64_t a0)
+{
+	char *p = d;
+	if (likely(1 + 25 < MAXSTRINGLEN)) {
+		p = tap_put_mem(p, "key", 3);
+		p = tap_put_dec(p, a0);
+		*p = '\0';
+	} else {
+		tap_sprintf(d, "key%d", (const struct tap_fmt_arg[]){ { 0, a0, NULL } }, 1);
+	}
+	return d;
+}
+
+/* printf("%d %s\n", i, "bench line") as tapc compiles it. */
+static inline void printf_line(int64_t a0, const char *a1)
+{
+	if (likely(!c->error)) {
+		int ok = 1 && a1;
+		size_t n1 = a1 ? strlen(a1) : 0;
+		char *p = ok ? tap_print_reserve(c, 28 + n1) : NULL;
+		if (likely(p != NULL)) {
+			p = tap_put_dec(p, a0);
+			p = tap_put_mem(p, " ", 1);
+			p = tap_put_mem(p, a1, n1);
+			p = tap_put_mem(p, "\n", 1);
+			tap_print_commit(c, p);
+		} else {
+			tap_printf(c, "%d %s\012", (const struct tap_fmt_arg[]){ { 0, a0, NULL }, { 1, 0, a1 } }, 2);
+		}
+	}
+}
+
 static void one(enum op op, int64_t i)
 {
 	switch (op) {
@@ -105,11 +138,11 @@ static void one(enum op op, int64_t i)
 		break;
 	}
 	case PRINTF:		/* printf("%d %s\n", i, "bench line") */
-		tap_printf(c, "%d %s\012", (const struct tap_fmt_arg[]){ { 0, i, NULL }, { 1, 0, "bench line" } }, 2);
+		printf_line(i, "bench line");
 		break;
 	case AGG_STR_INSERT:	/* s[sprintf("key%d", i)] <<< i, every key new */
 		tap_agg_add(c, &aggs, 3, (const union tap_key[]){
-			{ .s = tap_sprintf(t1, "key%d", (const struct tap_fmt_arg[]){ { 0, i, NULL } }, 1) } }, i, near);
+			{ .s = sprintf_key(t1, i) } }, i, near);
 		break;
 	case AGG_HIST_LOG:	/* h <<< i, with @hist_log(h) somewhere */
 		tap_agg_add(c, &aggs, 4, NULL, i, near);
@@ -121,7 +154,7 @@ static void one(enum op op, int64_t i)
 		break;
 	}
 	case SPRINTF:		/* sprintf("key%d", i) */
-		tap_sprintf(t1, "key%d", (const struct tap_fmt_arg[]){ { 0, i, NULL } }, 1);
+		sprintf_key(t1, i);
 		break;
 	default:
 		break;

@@ -36,9 +36,8 @@ void tap_print_str(struct tap_ctx *c, const char *s)
 void tap_print_long(struct tap_ctx *c, int64_t v)
 {
 	char tmp[24];
-	struct tap_fmt_arg a = { 0, v, NULL };
-	size_t n = tap_format(tmp, sizeof tmp, "%d", &a, 1);
-	tap_print_mem(c, tmp, n);
+
+	tap_print_mem(c, tmp, (size_t)(tap_put_dec(tmp, v) - tmp));
 }
 
 void tap_printf(struct tap_ctx *c, const char *fmt, const struct tap_fmt_arg *args, int nargs)

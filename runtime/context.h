@@ -7,6 +7,7 @@
 #include "limits.h"
 #include "tap_str.h"
 #include "format.h"
+#include "format_put.h"
 
 #define TAP_MAX_OWNED 32
 
@@ -46,6 +47,24 @@ void tap_print_mem(struct tap_ctx *c, const char *s, size_t n);
 void tap_print_long(struct tap_ctx *c, int64_t v);
 void tap_printf(struct tap_ctx *c, const char *fmt, const struct tap_fmt_arg *args, int nargs);
 char *tap_sprintf(char *dst, const char *fmt, const struct tap_fmt_arg *args, int nargs);
+
+/* A compiled printf reserves the most its line can take, writes it with the
+   format_put.h writers and commits the end.  NULL when n can never fit: the
+   caller then calls tap_printf, which cuts the line as it always did. */
+static inline char *tap_print_reserve(struct tap_ctx *c, size_t n)
+{
+	if (unlikely(n > sizeof c->obuf - c->olen)) {
+		if (n >= sizeof c->obuf)
+			return NULL;
+		tap_output_flush(c);
+	}
+	return c->obuf + c->olen;
+}
+
+static inline void tap_print_commit(struct tap_ctx *c, const char *end)
+{
+	c->olen = (size_t)(end - c->obuf);
+}
 
 /* n statements are about to run (tapc counts a straight run of them, and a loop's
    round with its body's first statements, at once): count them against MAXACTION. */

@@ -54,15 +54,7 @@
 #endif
 
 #include "format.h"
-
-/* Conversion flags. */
-#define TF_ZEROPAD 1
-#define TF_SIGN    2
-#define TF_PLUS    4
-#define TF_SPACE   8
-#define TF_LEFT    16
-#define TF_SPECIAL 32
-#define TF_LARGE   64
+#include "format_put.h"
 
 /* Width/precision kinds. */
 #define TF_FIELD_NONE   0
@@ -253,32 +245,6 @@ static int tap_parse_spec(const char *fmt, size_t pos, struct tap_spec *sp,
 }
 
 /* ---- conversions ------------------------------------------------------- */
-
-/* Divides *v by 10 and returns the remainder, using 32-bit operations only. */
-static unsigned int tap_div10(uint64_t *v)
-{
-#if defined(__x86_64__) || defined(__aarch64__)
-	/* 64-bit targets divide by a constant with a multiply. */
-	unsigned int r = (unsigned int)(*v % 10);
-	*v /= 10;
-	return r;
-#else
-	uint32_t hi = (uint32_t)(*v >> 32);
-	uint32_t lo = (uint32_t)*v;
-	uint32_t qhi, q1, q0, r, t;
-
-	qhi = hi / 10;
-	r = hi % 10;
-	t = (r << 16) | (lo >> 16);
-	q1 = t / 10;
-	r = t % 10;
-	t = (r << 16) | (lo & 0xffff);
-	q0 = t / 10;
-	r = t % 10;
-	*v = ((uint64_t)qhi << 32) | ((uint64_t)q1 << 16) | q0;
-	return r;
-#endif
-}
 
 static void tap_fmt_number(struct tap_out *o, uint64_t num, int base,
 			   int width, int precision, int flags)
@@ -503,6 +469,34 @@ static int tap_star_value(int64_t v)
 	return i < 0 ? 0 : i;
 }
 
+/* One conversion with its argument (s for %s, v for the others). */
+static void tap_fmt_conv(struct tap_out *o, char conv, int flags, int width,
+			 int prec, int64_t v, const char *s)
+{
+	switch (conv) {
+	case 'd': case 'i': case 'u':
+		tap_fmt_number(o, (uint64_t)v, 10, width, prec, flags);
+		break;
+	case 'x': case 'X': case 'p':
+		tap_fmt_number(o, (uint64_t)v, 16, width, prec, flags);
+		break;
+	case 'o':
+		tap_fmt_number(o, (uint64_t)v, 8, width, prec, flags);
+		break;
+	case 'c':
+		tap_fmt_char(o, (unsigned char)(uint64_t)v, width, flags);
+		break;
+	case 's':
+		tap_fmt_string(o, s, width, prec, flags);
+		break;
+	case 'b':
+		tap_fmt_binary(o, v, width, prec, flags);
+		break;
+	default:
+		break;
+	}
+}
+
 /* ---- API --------------------------------------------------------------- */
 
 size_t tap_format(char *buf, size_t size, const char *fmt,
@@ -576,28 +570,7 @@ size_t tap_format(char *buf, size_t size, const char *fmt,
 		if (!ok)
 			continue;
 
-		switch (sp.conv) {
-		case 'd': case 'i': case 'u':
-			tap_fmt_number(&o, (uint64_t)v, 10, width, prec, sp.flags);
-			break;
-		case 'x': case 'X': case 'p':
-			tap_fmt_number(&o, (uint64_t)v, 16, width, prec, sp.flags);
-			break;
-		case 'o':
-			tap_fmt_number(&o, (uint64_t)v, 8, width, prec, sp.flags);
-			break;
-		case 'c':
-			tap_fmt_char(&o, (unsigned char)(uint64_t)v, width, sp.flags);
-			break;
-		case 's':
-			tap_fmt_string(&o, s, width, prec, sp.flags);
-			break;
-		case 'b':
-			tap_fmt_binary(&o, v, width, prec, sp.flags);
-			break;
-		default:
-			break;
-		}
+		tap_fmt_conv(&o, sp.conv, sp.flags, width, prec, v, s);
 	}
 
 	if (o.size)
@@ -650,4 +623,79 @@ int tap_format_check(const char *fmt, int *kinds, int max_kinds,
 		tap_add_kind(kinds, max_kinds, &n, sp.conv == 's');
 	}
 	return n;
+}
+
+/* ---- compiled formats (tapc, format_put.h) ----------------------------- */
+
+const char tap_dec_pairs[200] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+const uint64_t tap_pow10[20] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+	100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
+	10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
+};
+const char tap_hex_lower[16] = "0123456789abcdef";
+const char tap_hex_upper[16] = "0123456789ABCDEF";
+
+int tap_format_next(const char *fmt, size_t *pos, struct tap_conv *cv,
+		    size_t *lit_start, size_t *lit_len)
+{
+	struct tap_spec sp;
+	size_t p = *pos;
+	size_t err_pos;
+	const char *err_msg;
+
+	if (!fmt[p])
+		return 0;
+	if (fmt[p] != '%') {
+		*lit_start = p;
+		while (fmt[p] && fmt[p] != '%')
+			p++;
+		*lit_len = p - *lit_start;
+		*pos = p;
+		return 1;
+	}
+	if (tap_parse_spec(fmt, p, &sp, &err_pos, &err_msg) < 0)
+		return -1;
+	*pos = sp.next;
+	if (sp.conv == '%') {
+		*lit_start = p;
+		*lit_len = 1;
+		return 1;
+	}
+	cv->flags = sp.flags;
+	cv->width = sp.width;
+	cv->prec = sp.prec;
+	cv->width_star = sp.width_kind == TF_FIELD_STAR;
+	cv->prec_star = sp.prec_kind == TF_FIELD_STAR;
+	cv->conv = sp.conv;
+	return 2;
+}
+
+size_t tap_conv_bound(const struct tap_conv *cv)
+{
+	size_t w = cv->width > 0 ? (size_t)cv->width : 0;
+	size_t p = cv->prec > 0 ? (size_t)cv->prec : 0;
+
+	switch (cv->conv) {
+	case 'c':
+		return w + 4;   /* an escape is at most \ooo */
+	case 's':
+		return w + 1;   /* %0s appends a NUL */
+	case 'b':
+		return w + 8;
+	default:
+		return w + p + 25;      /* 22 octal digits, a sign or "0x" */
+	}
+}
+
+char *tap_put_conv(char *p, int flags, int width, int prec, char conv, int64_t v, const char *s)
+{
+	struct tap_out o = { p, (size_t)-1, 0 };
+
+	tap_fmt_conv(&o, conv, flags, width, prec, v, s);
+	return p + o.len;
 }

@@ -46,6 +46,36 @@ struct tap_fmt_arg { int is_str; int64_t l; const char *s; };
 size_t tap_format(char *buf, size_t size, const char *fmt,
                   const struct tap_fmt_arg *args, int nargs);
 
+/* Conversion flags (struct tap_conv.flags). */
+#define TF_ZEROPAD 1
+#define TF_SIGN    2
+#define TF_PLUS    4
+#define TF_SPACE   8
+#define TF_LEFT    16
+#define TF_SPECIAL 32
+#define TF_LARGE   64
+
+/* One conversion of a format, as tapc compiles it: width and prec are -1 when
+   absent; width_star / prec_star say they come from a '*' argument. */
+struct tap_conv {
+	int flags;
+	int width;
+	int prec;
+	int width_star;
+	int prec_star;
+	char conv;      /* d i u x X o p s c b */
+};
+
+/* Splits a format into pieces for tapc: from *pos, returns 0 at the end, 1 for
+   literal text (*lit_start, *lit_len: "%%" is a literal "%"), 2 for a
+   conversion (*cv), -1 for an invalid one; advances *pos. */
+int tap_format_next(const char *fmt, size_t *pos, struct tap_conv *cv,
+                    size_t *lit_start, size_t *lit_len);
+
+/* Most bytes the conversion can print, apart from a %s's string itself
+   (capped at the string's length, or its precision); cv has no '*'. */
+size_t tap_conv_bound(const struct tap_conv *cv);
+
 /* Parses a literal format at compile time: returns the number of arguments it
    needs and writes for each one whether it must be a string (1) or a long (0)
    into kinds[] (up to max_kinds; kinds may be NULL); returns -1 and sets

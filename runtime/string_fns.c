@@ -167,8 +167,7 @@ int64_t tap_fn_isdigit(struct tap_ctx *c, const char *s)
 
 const char *tap_fn_sprint_long(struct tap_ctx *c, char *out, int64_t v)
 {
-	struct tap_fmt_arg a = { 0, v, NULL };
-	tap_format(out, MAXSTRINGLEN, "%d", &a, 1);
+	*tap_put_dec(out, v) = '\0';
 	return out;
 }
 

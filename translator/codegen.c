@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "codegen.h"
+#include "codegen_printf.h"
 #include "diag.h"
 #include "builtins.h"
 #include "elaborate.h"
@@ -51,17 +52,7 @@ static void emit(struct gen *g, const char *fmt, ...)
 /* A C string literal for any bytes. */
 static void emit_cstring(FILE *out, const char *s)
 {
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 32 || c >= 127 || c == '?')
-			fprintf(out, "\\%03o", c); /* octal: never runs into the next char, no trigraphs */
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
+	emit_cstring_n(out, s, strlen(s));
 }
 
 /* "operator '/' at FILE:LINE:COL", as runtime errors say where they happened. */
@@ -381,6 +372,11 @@ static void gen_print_value(struct gen *g, struct node *a)
 	emit(g, "); ");
 }
 
+static void gen_arg(void *g, struct node *a)
+{
+	gen_expr(g, a);
+}
+
 static void gen_builtin(struct gen *g, struct node *n, enum builtin_id id)
 {
 	struct node *args = n->a;
@@ -410,6 +406,8 @@ static void gen_builtin(struct gen *g, struct node *n, enum builtin_id id)
 		emit(g, "(void)0; })");
 		break;
 	case B_PRINTF:
+		if (gen_printf_compiled(g->out, args->str, args->next, -1, gen_arg, g))
+			break;
 		emit(g, "tap_printf(c, ");
 		emit_cstring(g->out, args->str);
 		emit(g, ", ");
@@ -418,6 +416,8 @@ static void gen_builtin(struct gen *g, struct node *n, enum builtin_id id)
 		break;
 	case B_SPRINTF:
 		n->tmp = new_temp(g);
+		if (gen_printf_compiled(g->out, args->str, args->next, n->tmp, gen_arg, g))
+			break;
 		emit(g, "((const char *)tap_sprintf(f->t%d, ", n->tmp);
 		emit_cstring(g->out, args->str);
 		emit(g, ", ");

@@ -1,5 +1,6 @@
 /*
- * Unit tests for runtime/format.c (tap_format, tap_format_check).
+ * Unit tests for runtime/format.c (tap_format, tap_format_check) and the
+ * writers of compiled formats (format_put.h: tap_put_*, tap_format_next).
  *
  * Build: gcc -std=gnu11 -Wall -Wextra -Werror -fwrapv -I runtime \
  *          runtime/format.c testsuite/unit/test_format.c \
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "format_put.h"
 
 #define L(x) { 0, (int64_t)(x), NULL }
 #define S(x) { 1, 0, (x) }
@@ -666,6 +668,160 @@ START_TEST(test_check_matches_format)
 }
 END_TEST
 
+/* ---- the writers of compiled formats must print what tap_format prints ---- */
+
+static uint64_t lcg(uint64_t *x)
+{
+	*x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *x;
+}
+
+/* Interesting values: around every power of 2 and 10, the extremes, random ones. */
+static int put_values(int64_t *v, int max)
+{
+	int n = 0, k;
+	uint64_t x = 42, p = 1;
+
+	for (k = 0; k < 64; k++) {
+		v[n++] = (int64_t)(1ULL << k);
+		v[n++] = (int64_t)((1ULL << k) - 1);
+		v[n++] = -(int64_t)(1ULL << k);
+	}
+	for (k = 0; k < 20; k++, p *= 10) {
+		v[n++] = (int64_t)p;
+		v[n++] = (int64_t)(p - 1);
+		v[n++] = (int64_t)(p + 1);
+		v[n++] = -(int64_t)p;
+	}
+	v[n++] = INT64_MIN;
+	v[n++] = INT64_MAX;
+	v[n++] = -1;
+	v[n++] = 0;
+	while (n < max) {
+		uint64_t r = lcg(&x);
+		v[n++] = (int64_t)(r >> (r & 63));
+	}
+	return n;
+}
+
+START_TEST(test_put_numbers)
+{
+	static int64_t v[3000];
+	int n = put_values(v, 3000), i;
+	char want[64], got[64];
+	size_t wn, gn;
+
+	for (i = 0; i < n; i++) {
+		struct tap_fmt_arg a = L(v[i]);
+
+		wn = tap_format(want, sizeof want, "%d", &a, 1);
+		gn = (size_t)(tap_put_dec(got, v[i]) - got);
+		ck_assert_msg(wn == gn && !memcmp(want, got, wn), "%%d of %lld", (long long)v[i]);
+		wn = tap_format(want, sizeof want, "%u", &a, 1);
+		gn = (size_t)(tap_put_udec(got, (uint64_t)v[i]) - got);
+		ck_assert_msg(wn == gn && !memcmp(want, got, wn), "%%u of %lld", (long long)v[i]);
+		wn = tap_format(want, sizeof want, "%x", &a, 1);
+		gn = (size_t)(tap_put_hex(got, (uint64_t)v[i], tap_hex_lower) - got);
+		ck_assert_msg(wn == gn && !memcmp(want, got, wn), "%%x of %lld", (long long)v[i]);
+		wn = tap_format(want, sizeof want, "%X", &a, 1);
+		gn = (size_t)(tap_put_hex(got, (uint64_t)v[i], tap_hex_upper) - got);
+		ck_assert_msg(wn == gn && !memcmp(want, got, wn), "%%X of %lld", (long long)v[i]);
+		wn = tap_format(want, sizeof want, "%o", &a, 1);
+		gn = (size_t)(tap_put_oct(got, (uint64_t)v[i]) - got);
+		ck_assert_msg(wn == gn && !memcmp(want, got, wn), "%%o of %lld", (long long)v[i]);
+	}
+}
+END_TEST
+
+START_TEST(test_put_string_pad)
+{
+	static const char *strs[] = { "", "a", "hello world", "0123456789012345678901234567890" };
+	static const char *fmts[] = { "%5s", "%-5s", "%.3s", "%-8.2s", "%20.30s", "%1s", "%.0s", "%#7s", "%+4s" };
+	char want[128], got[128];
+	size_t i, j, wn, gn, n;
+	struct tap_conv cv;
+	size_t pos, ls, ll;
+
+	for (i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
+		pos = 0;
+		ck_assert_int_eq(tap_format_next(fmts[i], &pos, &cv, &ls, &ll), 2);
+		for (j = 0; j < sizeof strs / sizeof strs[0]; j++) {
+			struct tap_fmt_arg a = S(strs[j]);
+
+			wn = tap_format(want, sizeof want, fmts[i], &a, 1);
+			n = cv.prec >= 0 ? strnlen(strs[j], (size_t)cv.prec) : strlen(strs[j]);
+			gn = (size_t)(tap_put_str_pad(got, strs[j], n, cv.width > 0 ? (size_t)cv.width : 0,
+						      !!(cv.flags & TF_LEFT)) - got);
+			ck_assert_msg(wn == gn && !memcmp(want, got, wn), "%s of \"%s\"", fmts[i], strs[j]);
+			ck_assert_msg(gn <= tap_conv_bound(&cv) + n, "%s bound", fmts[i]);
+		}
+	}
+}
+END_TEST
+
+/* tap_put_conv over every flag, width and precision of every conversion, and
+   each result within tap_conv_bound. */
+START_TEST(test_put_conv_matrix)
+{
+	static const char convs[] = "diuxXopcbs";
+	static const char *flags[] = { "", "-", "+", " ", "#", "0" };
+	static const char *widths[] = { "", "1", "5", "25" };
+	static const char *precs[] = { "", ".", ".0", ".3", ".30" };
+	static const int64_t vals[] = { 0, 1, -1, 42, -42, 255, 10, 39, 92, 200, INT64_MIN, INT64_MAX };
+	static const char *strs[] = { "", "ab", "hello world" };
+	char fmt[32], want[256], got[256];
+	size_t c, f, w, p, k, wn, gn, pos, ls, ll, extra;
+	struct tap_conv cv;
+
+	for (c = 0; convs[c]; c++)
+	for (f = 0; f < 6; f++)
+	for (w = 0; w < 4; w++)
+	for (p = 0; p < 5; p++) {
+		snprintf(fmt, sizeof fmt, "%%%s%s%s%c", flags[f], widths[w], precs[p], convs[c]);
+		pos = 0;
+		ck_assert_int_eq(tap_format_next(fmt, &pos, &cv, &ls, &ll), 2);
+		ck_assert_int_eq(tap_format_next(fmt, &pos, &cv, &ls, &ll), 0);
+		for (k = 0; k < (convs[c] == 's' ? 3 : 12); k++) {
+			struct tap_fmt_arg a = convs[c] == 's' ? (struct tap_fmt_arg)S(strs[k]) :
+				(struct tap_fmt_arg)L(vals[k]);
+
+			wn = tap_format(want, sizeof want, fmt, &a, 1);
+			gn = (size_t)(tap_put_conv(got, cv.flags, cv.width, cv.prec, cv.conv, a.l, a.s) - got);
+			ck_assert_msg(wn == gn && !memcmp(want, got, wn), "%s of value %zu", fmt, k);
+			extra = convs[c] == 's' ? strlen(strs[k]) : 0;
+			ck_assert_msg(gn <= tap_conv_bound(&cv) + extra, "%s: %zu over its bound", fmt, gn);
+		}
+	}
+}
+END_TEST
+
+START_TEST(test_format_next)
+{
+	const char *fmt = "a%%b%5.2d%-*s%%%.*x%";
+	size_t pos = 0, ls = 0, ll = 0;
+	struct tap_conv cv;
+
+	ck_assert_int_eq(tap_format_next(fmt, &pos, &cv, &ls, &ll), 1);
+	ck_assert(ls == 0 && ll == 1);                  /* "a" */
+	ck_assert_int_eq(tap_format_next(fmt, &pos, &cv, &ls, &ll), 1);
+	ck_assert(ls == 1 && ll == 1);                  /* "%%" is "%" */
+	ck_assert_int_eq(tap_format_next(fmt, &pos, &cv, &ls, &ll), 1);
+	ck_assert(ls == 3 && ll == 1);                  /* "b" */
+	ck_assert_int_eq(tap_format_next(fmt, &pos, &cv, &ls, &ll), 2);
+	ck_assert(cv.conv == 'd' && cv.width == 5 && cv.prec == 2 && !cv.width_star && (cv.flags & TF_SIGN));
+	ck_assert_int_eq(tap_format_next(fmt, &pos, &cv, &ls, &ll), 2);
+	ck_assert(cv.conv == 's' && cv.width_star && !cv.prec_star && (cv.flags & TF_LEFT));
+	ck_assert_int_eq(tap_format_next(fmt, &pos, &cv, &ls, &ll), 1);
+	ck_assert_int_eq(tap_format_next(fmt, &pos, &cv, &ls, &ll), 2);
+	ck_assert(cv.conv == 'x' && cv.prec_star && cv.width == -1);
+	ck_assert_int_eq(tap_format_next(fmt, &pos, &cv, &ls, &ll), 1);
+	ck_assert(ll == 1 && fmt[ls] == '%');           /* a lone '%' at the end */
+	ck_assert_int_eq(tap_format_next(fmt, &pos, &cv, &ls, &ll), 0);
+	pos = 0;
+	ck_assert_int_eq(tap_format_next("%+-d", &pos, &cv, &ls, &ll), -1);
+}
+END_TEST
+
 static Suite *format_suite(void)
 {
 	Suite *s = suite_create("format");
@@ -689,6 +845,10 @@ static Suite *format_suite(void)
 	tcase_add_test(tc, test_check_kinds);
 	tcase_add_test(tc, test_check_errors);
 	tcase_add_test(tc, test_check_matches_format);
+	tcase_add_test(tc, test_put_numbers);
+	tcase_add_test(tc, test_put_string_pad);
+	tcase_add_test(tc, test_put_conv_matrix);
+	tcase_add_test(tc, test_format_next);
 	suite_add_tcase(s, tc);
 	return s;
 }
