@@ -1,4 +1,7 @@
-/* Everything a generated module includes: the portable runtime, built as one unit. */
+/* Everything a generated module includes: the portable runtime, built as one unit.
+   When pass 4 replays kbuild (translator/kbuild_prebuilt.c), the script's own unit is
+   compiled with TAP_PART_SCRIPT and tap_shared.c comes from a cached object built
+   with TAP_PART_SHARED. */
 #ifndef TAP_RUNTIME_H
 #define TAP_RUNTIME_H
 
@@ -10,13 +13,14 @@
 #include "agg.h"
 #include "locks.h"
 #include "functions.h"
-#include "format.c"
+#ifndef TAP_PART_SCRIPT
+#include "tap_shared.c"
+#endif
+#ifndef TAP_PART_SHARED
 #include "context.c"
 #include "map.c"
 #include "agg.c"
 #include "hist.c"
-#include "autoprint.c"
-#include "string_fns.c"
-#include "errno_names.c"
+#endif
 
 #endif

@@ -128,7 +128,7 @@ static void show_log(const char *log)
 		fclose(f);
 }
 
-static int copy_file(const char *from, const char *to)
+int build_copy_file(const char *from, const char *to)
 {
 	FILE *in = fopen(from, "rb");
 	if (!in)
@@ -247,7 +247,7 @@ static void clean_outputs(const char *dir, const char *name)
 	free(p);
 }
 
-static int build_kernel(const struct build_request *r, const char *dir, const char *rt)
+static int build_kernel(const struct build_request *r, const char *dir, const char *rt, uint64_t rt_hash)
 {
 	char *kbuild = xasprintf("%s/Kbuild", dir);
 	FILE *f = fopen(kbuild, "w");
@@ -267,7 +267,7 @@ static int build_kernel(const struct build_request *r, const char *dir, const ch
 	char *recipe = recipe_path(r, flags);
 	int rc = -1;
 	if (recipe && access(recipe, R_OK) == 0) {
-		rc = kbuild_replay(recipe, r, dir, log);
+		rc = kbuild_replay(recipe, r, dir, log, rt_hash);
 		if (rc) {
 			if (r->verbose)
 				fprintf(stderr, "tapc: replaying kbuild's commands failed; running kbuild\n");
@@ -287,7 +287,7 @@ static int build_kernel(const struct build_request *r, const char *dir, const ch
 		if (recipe)
 			kbuild_record(recipe, dir, r->name, r->verbose);
 	}
-	if (copy_file(ko, r->out_path)) {
+	if (build_copy_file(ko, r->out_path)) {
 		fprintf(stderr, "tapc: cannot write %s: %s\n", r->out_path, strerror(errno));
 		return -1;
 	}
@@ -363,15 +363,15 @@ int build_product(const struct build_request *r)
 		return -1;
 	}
 	char *cached = cache_path(r, rt_hash);
-	if (cached && access(cached, R_OK) == 0 && copy_file(cached, r->out_path) == 0) {
+	if (cached && access(cached, R_OK) == 0 && build_copy_file(cached, r->out_path) == 0) {
 		if (r->user)
 			chmod(r->out_path, 0755);
 		if (r->verbose)
 			fprintf(stderr, "tapc: using the cached build %s\n", cached);
 		return 0;
 	}
-	int rc = r->user ? build_user(r, dir, rt) : build_kernel(r, dir, rt);
-	if (rc == 0 && cached && copy_file(r->out_path, cached) == 0 && r->user)
+	int rc = r->user ? build_user(r, dir, rt) : build_kernel(r, dir, rt, rt_hash);
+	if (rc == 0 && cached && build_copy_file(r->out_path, cached) == 0 && r->user)
 		chmod(cached, 0755);
 	return rc;
 }

@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "ast.h"
 #include "build.h"
+#include "kbuild_prebuilt.h"
 #include "kbuild_replay.h"
 
 /* The steps of one module build, in order, as their .cmd files name them. */
@@ -43,7 +45,7 @@ static char *subst_free(char *s, const char *from, const char *to)
 	return r;
 }
 
-static char *instantiate(const char *tmpl, const char *dir, const char *name)
+char *subst_placeholders(const char *tmpl, const char *dir, const char *name)
 {
 	return subst_free(subst(tmpl, "@DIR@", dir), "@NAME@", name);
 }
@@ -87,7 +89,7 @@ static char *generalize(const char *cmd, const char *dir, const char *name)
 		free(from);
 		free(to);
 	}
-	char *back = instantiate(t, dir, name);
+	char *back = subst_placeholders(t, dir, name);
 	int ok = !strstr(t, name) && !strcmp(back, cmd);
 	free(back);
 	if (!ok) {
@@ -126,6 +128,12 @@ void kbuild_record(const char *recipe, const char *dir, const char *name, int ve
 		free(cmds[i]);
 }
 
+static int run_sh(const char *cmd, const struct build_request *r, const char *log)
+{
+	char *const argv[] = { "/bin/sh", "-c", (char *)cmd, NULL };
+	return build_run(argv, log, r->verbose, r->kernel_dir);
+}
+
 static int write_text(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -135,36 +143,75 @@ static int write_text(const char *path, const char *text)
 	return fclose(f);
 }
 
-int kbuild_replay(const char *recipe, const struct build_request *r, const char *dir, const char *log)
+/* ld -r of the module's object and the shared runtime object, with kbuild's linker
+   flags (those of the .ko link, less its build id and linker script). */
+static char *link_cmd(const char *ko_cmd, const char *obj, const char *shared)
+{
+	const char *o = strstr(ko_cmd, " -o ");
+	if (strncmp(ko_cmd, "ld ", 3) || !o)
+		return NULL;
+	char *flags = xasprintf("%.*s", (int)(o - ko_cmd), ko_cmd);
+	char *out = xstrdup("");
+	for (char *save, *tok = strtok_r(flags, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		if (!strcmp(tok, "-T")) {
+			strtok_r(NULL, " ", &save);
+			continue;
+		}
+		if (!strncmp(tok, "--build-id", 10))
+			continue;
+		char *next = xasprintf("%s%s ", out, tok);
+		free(out);
+		out = next;
+	}
+	char *cmd = xasprintf("%s-o %s.linked %s %s && mv %s.linked %s", out, obj, obj, shared, obj, obj);
+	free(flags);
+	free(out);
+	return cmd;
+}
+
+int kbuild_replay(const char *recipe, const struct build_request *r, const char *dir, const char *log,
+		  uint64_t runtime_hash)
 {
 	size_t len;
 	char *text = build_read_file(recipe, &len);
 	if (!text || strncmp(text, RECIPE_MAGIC, strlen(RECIPE_MAGIC)))
 		return -1;
-	char *cmds[NSTEPS];
+	char *tmpls[NSTEPS], *cmds[NSTEPS];
 	char *p = text + strlen(RECIPE_MAGIC);
 	for (size_t i = 0; i < NSTEPS; i++) {
 		char *nl = strchr(p, '\n');
 		if (!nl)
 			return -1;
 		*nl = '\0';
-		cmds[i] = instantiate(p, dir, r->name);
+		tmpls[i] = p;
 		p = nl + 1;
 	}
+	/* The recipe's directory keeps what this kernel's builds share. */
+	struct prebuilt pb;
+	char *cache = xasprintf("%.*s.d", (int)(strlen(recipe) - strlen(".recipe")), recipe);
+	mkdir(cache, 0755);
+	prebuilt_get(&pb, cache, tmpls[0], tmpls[2], r, dir, log, runtime_hash);
+	for (size_t i = 0; i < NSTEPS; i++) {
+		char *cmd = subst_placeholders(tmpls[i], dir, r->name);
+		cmds[i] = prebuilt_add_flags(cmd, i == 0 ? pb.script_flags : i == 2 ? pb.mod_flags : "");
+		free(cmd);
+	}
+	char *obj = xasprintf("%s/%s.o", dir, r->name);
+	char *link = pb.shared_obj ? link_cmd(cmds[3], obj, pb.shared_obj) : NULL;
 	/* What kbuild writes between the compile and modpost. */
-	char *mod = xasprintf("%s/%s.mod", dir, r->name), *mod_text = xasprintf("%s/%s.o\n", dir, r->name);
+	char *mod = xasprintf("%s/%s.mod", dir, r->name), *mod_text = xasprintf("%s\n", obj);
 	char *order = xasprintf("%s/modules.order", dir), *order_text = xasprintf("%s/%s.ko\n", dir, r->name);
-	int rc = write_text(mod, mod_text) || write_text(order, order_text) ? -1 : 0;
+	int rc = write_text(mod, mod_text) || write_text(order, order_text) || (pb.shared_obj && !link) ? -1 : 0;
 	for (size_t i = 0; i < NSTEPS && rc == 0; i++) {
-		char *const argv[] = { "/bin/sh", "-c", cmds[i], NULL };
-		rc = build_run(argv, log, r->verbose, r->kernel_dir);
+		rc = run_sh(cmds[i], r, log);
 		if (i == 0 && rc == 0) {
 			/* modpost reads the object's .cmd file, which kbuild writes with fixdep. */
-			char *fixdep = instantiate("scripts/basic/fixdep @DIR@/.@NAME@.o.d @DIR@/@NAME@.o "
+			char *fixdep = subst_placeholders("scripts/basic/fixdep @DIR@/.@NAME@.o.d @DIR@/@NAME@.o "
 						   "'replayed by tapc' > @DIR@/.@NAME@.o.cmd", dir, r->name);
-			char *const fargv[] = { "/bin/sh", "-c", fixdep, NULL };
-			rc = build_run(fargv, log, r->verbose, r->kernel_dir);
+			rc = run_sh(fixdep, r, log);
 			free(fixdep);
+			if (rc == 0 && link)
+				rc = run_sh(link, r, log);
 		}
 	}
 	char *ko = xasprintf("%s/%s.ko", dir, r->name);
@@ -172,7 +219,8 @@ int kbuild_replay(const char *recipe, const struct build_request *r, const char 
 		rc = -1;
 	for (size_t i = 0; i < NSTEPS; i++)
 		free(cmds[i]);
-	free(text);
+	prebuilt_free(&pb);
+	free(text), free(cache), free(obj), free(link);
 	free(mod), free(mod_text), free(order), free(order_text), free(ko);
 	return rc ? -1 : 0;
 }

@@ -1,0 +1,27 @@
+/* The kernel headers the runtime includes: tapc precompiles them once per kernel
+   (translator/kbuild_prebuilt.c). */
+#include <linux/types.h>
+#include <linux/string.h>
+#include <linux/kernel.h>
+#include <linux/compiler.h>
+#include <linux/spinlock.h>
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/poll.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/timer.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/cred.h>
+#include <linux/ptrace.h>
+#include <linux/timekeeping.h>
+#include <linux/random.h>
+#include <linux/kprobes.h>
+#include <linux/hrtimer.h>
+#include <linux/seq_file.h>
+#include <linux/tracepoint.h>
+#include <asm/irq_regs.h>
+#include <asm/syscall.h>
