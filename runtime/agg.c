@@ -5,8 +5,15 @@
 /* A chunk, header included, is a 16 KiB kmalloc: an order-2 block that atomic
    context can still get, and no slack to round up. */
 #define TAP_AGG_CHUNK (16 * 1024)
-/* A reader gives up waiting for a busy writer after this many tries and takes what it sees. */
+/* A reader gives up waiting for a busy writer after this many tries and takes what it sees.
+   In the kernel a writer runs with preemption off, so its odd window is a few instructions
+   and the bound is only a safety net; in user space (threads standing in for CPUs) a writer
+   can be descheduled inside the window, and giving up would return a torn copy. */
+#ifdef __KERNEL__
 #define TAP_AGG_READ_TRIES 1000
+#else
+#define TAP_AGG_READ_TRIES (1 << 30)
+#endif
 /* Chains are walked at most this far: guards readers racing with reclamation. */
 #define TAP_AGG_MAX_WALK (1 << 20)
 
