@@ -249,9 +249,7 @@ static int tap_parse_spec(const char *fmt, size_t pos, struct tap_spec *sp,
 static void tap_fmt_number(struct tap_out *o, uint64_t num, int base,
 			   int width, int precision, int flags)
 {
-	static const char lower[] = "0123456789abcdef";
-	static const char upper[] = "0123456789ABCDEF";
-	const char *digits = (flags & TF_LARGE) ? upper : lower;
+	const char *digits = (flags & TF_LARGE) ? tap_hex_upper : tap_hex_lower;
 	char tmp[24];   /* 22 octal digits for 64 bits */
 	int n = 0;
 	char sign = 0;
