@@ -57,6 +57,25 @@ char *xstrdup(const char *s)
 	return memcpy(xcalloc(n, 1), s, n);
 }
 
+/* A whole regular file, NUL-terminated, in one xcalloc block (so the fuzzer's
+   arena may free it); NULL if it cannot be opened. */
+char *xread_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *buf = xcalloc(n > 0 ? (size_t)n + 1 : 1, 1);
+	size_t got = n > 0 ? fread(buf, 1, (size_t)n, f) : 0;
+	buf[got] = '\0';
+	fclose(f);
+	if (len)
+		*len = got;
+	return buf;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;

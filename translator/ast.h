@@ -165,6 +165,7 @@ int list_length(const struct node *list);
 struct sym *sym_new(const char *name, enum sym_scope scope, struct loc loc);
 char *xstrdup(const char *s);
 void *xcalloc(size_t n, size_t size);
+char *xread_file(const char *path, size_t *len);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Deep copies (before elaboration) */

@@ -96,28 +96,6 @@ int build_run(char *const argv[], const char *log, int verbose, const char *cwd)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-char *build_read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 65536, n = 0, got;
-	char *buf = xcalloc(1, cap + 1);
-	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n == cap) {
-			buf = realloc(buf, 2 * cap + 1);
-			if (!buf)
-				abort();
-			cap *= 2;
-		}
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 static void show_log(const char *log)
 {
 	FILE *f = fopen(log, "r");
@@ -178,7 +156,7 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 static uint64_t hash_file(uint64_t h, const char *path)
 {
 	size_t n;
-	char *text = build_read_file(path, &n);
+	char *text = xread_file(path, &n);
 	if (text)
 		h = fnv(h, text, n);
 	free(text);
@@ -315,7 +293,7 @@ static int snapshot_runtime(const char *from, const char *to, uint64_t *h)
 			if (snapshot_runtime(src, dst, h))
 				rc = -1;
 		} else if (nl > 2 && nm[nl - 2] == '.' && (nm[nl - 1] == 'c' || nm[nl - 1] == 'h')) {
-			char *text = build_read_file(src, &len);
+			char *text = xread_file(src, &len);
 			FILE *f = text ? fopen(dst, "wb") : NULL;
 			if (!f || fwrite(text, 1, len, f) != len || fclose(f))
 				rc = -1;

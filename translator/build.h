@@ -21,7 +21,6 @@ int build_product(const struct build_request *r);
 int build_run(char *const argv[], const char *log, int verbose, const char *cwd);
 
 /* The whole file, NUL-terminated, or NULL. */
-char *build_read_file(const char *path, size_t *len);
 
 /* Copies a file (through a temporary and rename); 0 on success. */
 int build_copy_file(const char *from, const char *to);

@@ -91,9 +91,9 @@ out:
 static char *script_defines(const char *c_file, const char *dir)
 {
 	size_t len;
-	char *c = build_read_file(c_file, &len);
+	char *c = xread_file(c_file, &len);
 	char *limits_path = xasprintf("%s/runtime/limits.h", dir);
-	char *limits = build_read_file(limits_path, &len);
+	char *limits = xread_file(limits_path, &len);
 	char *end = c ? strstr(c, "#include \"tap_runtime.h\"") : NULL;
 	char *out = NULL;
 	if (end && limits) {
@@ -156,7 +156,7 @@ void prebuilt_get(struct prebuilt *pb, const char *cache, const char *o_cmd, con
 {
 	size_t len;
 	char *kheaders_path = xasprintf("%s/runtime/kernel/kheaders.h", dir);
-	char *kheaders = build_read_file(kheaders_path, &len);
+	char *kheaders = xread_file(kheaders_path, &len);
 	char *include = kheaders ? pch(cache, "kheaders", kheaders, o_cmd, r, dir, log) : xstrdup("");
 	pb->mod_flags = pch(cache, "modheaders", "#include <linux/module.h>\n", mod_cmd, r, dir, log);
 	pb->shared_obj = shared_object(cache, o_cmd, include, r, dir, log, runtime_hash);

@@ -173,7 +173,7 @@ int kbuild_replay(const char *recipe, const struct build_request *r, const char 
 		  uint64_t runtime_hash)
 {
 	size_t len;
-	char *text = build_read_file(recipe, &len);
+	char *text = xread_file(recipe, &len);
 	if (!text || strncmp(text, RECIPE_MAGIC, strlen(RECIPE_MAGIC)))
 		return -1;
 	char *tmpls[NSTEPS], *cmds[NSTEPS];

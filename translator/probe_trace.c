@@ -8,21 +8,6 @@
 #include "diag.h"
 #include "probes.h"
 
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = xcalloc((size_t)n + 1, 1);
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-		buf[0] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* How a C parameter type becomes a script long. */
 static int conversion_of(const char *type)
 {
@@ -114,7 +99,7 @@ static int lookup(const char *system, const char *name, struct trace_param *para
 			continue;
 		if (system) {
 			char *path = xasprintf("%s/%s.h", dirs[d], system);
-			char *text = read_text(path);
+			char *text = xread_file(path, NULL);
 			int n = text ? find_in_header(text, name, params, max) : -1;
 			free(text);
 			if (n >= 0) {
@@ -130,7 +115,7 @@ static int lookup(const char *system, const char *name, struct trace_param *para
 			if (l < 3 || strcmp(e->d_name + l - 2, ".h"))
 				continue;
 			char *path = xasprintf("%s/%s", dirs[d], e->d_name);
-			char *text = read_text(path);
+			char *text = xread_file(path, NULL);
 			int n = text ? find_in_header(text, name, params, max) : -1;
 			free(text);
 			if (n >= 0) {

@@ -13,20 +13,6 @@
 #include "preprocess.h"
 #include "tapsets.h"
 
-static char *read_whole(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = xcalloc((size_t)n + 1, 1);
-	*len = fread(buf, 1, (size_t)n, f);
-	fclose(f);
-	return buf;
-}
-
 static int by_name(const struct dirent **a, const struct dirent **b)
 {
 	return strcmp((*a)->d_name, (*b)->d_name);
@@ -48,7 +34,7 @@ static int load_files(struct script *lib, const char **dirs, int ndirs, const ch
 			if (l > sl && !strcmp(nm + l - sl, suffix)) {
 				char *path = xasprintf("%s/%s", dirs[d], nm);
 				size_t len;
-				char *text = read_whole(path, &len);
+				char *text = xread_file(path, &len);
 				if (text) {
 					diag_add_source(path, text, len);
 					errors += parse_source(lib, path, text, len);
