@@ -29,12 +29,14 @@ static inline uint32_t tap_hash_end(uint64_t h)
 }
 
 /* The 8 bytes at p, little-endian. Near a page end (where the string may end) only
-   the bytes up to its NUL, the rest zero. */
+   the bytes up to its NUL, the rest zero. The whole-word read may go past the end of a
+   short string (within its page): __builtin_memcpy, as the kernel's fortified memcpy
+   stops the kernel when it sees a literal key such as "x" read as 8 bytes. */
 static inline uint64_t tap_str_load(const char *p)
 {
 	uint64_t w = 0;
 	if (likely(((uintptr_t)p & 4095) <= 4096 - 8)) {
-		memcpy(&w, p, 8);
+		__builtin_memcpy(&w, p, 8);
 		return w;
 	}
 	for (int i = 0; i < 8 && p[i]; i++)

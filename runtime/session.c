@@ -63,19 +63,25 @@ static void tap_run_probe(struct tap_ctx *c, const struct tap_probe *p)
 		tap_report_error(c);
 }
 
+/* Is probe i after probe j in run order: priority, then the script's order? */
+static int runs_after(int i, int j)
+{
+	return tap_probes[i].priority != tap_probes[j].priority ? tap_probes[i].priority > tap_probes[j].priority
+								: i > j;
+}
+
 /* Runs every probe of a kind, lowest priority first, while the state allows. */
 static void tap_run_kind(struct tap_ctx *c, enum tap_probe_kind kind, int state)
 {
-	int done[TAP_NPROBES + 1] = { 0 };
-	for (;;) {
+	for (int last = -1;;) {
 		int best = -1;
-		for (int i = 0; i < TAP_NPROBES; i++)
-			if (!done[i] && tap_probes[i].kind == kind &&
-			    (best < 0 || tap_probes[i].priority < tap_probes[best].priority))
+		for (int i = 0; i < tap_nprobes; i++)
+			if (tap_probes[i].kind == kind && (last < 0 || runs_after(i, last)) &&
+			    (best < 0 || runs_after(best, i)))
 				best = i;
 		if (best < 0 || tap_get_state() != state)
 			return;
-		done[best] = 1;
+		last = best;
 		tap_run_probe(c, &tap_probes[best]);
 	}
 }

@@ -1,5 +1,11 @@
-/* The part of the runtime that does not depend on a script's globals or probes. */
+/* The portable part of the runtime: it does not depend on a script. The platform's
+   tap_glue.c (kernel module or user program) comes after it, and reaches the script's
+   probes and globals only through script.h. */
 #include "format.c"
 #include "autoprint.c"
 #include "string_fns.c"
 #include "errno_names.c"
+#include "context.c"
+#include "map.c"
+#include "agg.c"
+#include "hist.c"

@@ -1406,7 +1406,8 @@ static void emit_globals(FILE *out, struct script *s)
 		fprintf(out, ";\n");
 	}
 	/* The dictionary of aggregations: what each data set's id means. */
-	fprintf(out, "\n#define TAP_NAGGS %d\nstatic struct tap_agg_spec tap_agg_specs[TAP_NAGGS + 1] = {\n", naggs);
+	/* Not static: the runtime reads them through script.h. */
+	fprintf(out, "\n#define TAP_NAGGS %d\nconst int tap_naggs = TAP_NAGGS;\nstruct tap_agg_spec tap_agg_specs[TAP_NAGGS + 1] = {\n", naggs);
 	for (struct sym *g = s->globals; g; g = g->next) {
 		if (g->type != T_STATS)
 			continue;
@@ -1418,12 +1419,12 @@ static void emit_globals(FILE *out, struct script *s)
 			g->size ? xasprintf("%lld", (long long)g->size) : "MAXMAPENTRIES", g->var_shift,
 			g->uses_variance);
 	}
-	fprintf(out, "};\nstatic struct tap_aggs tap_aggs;\n\n");
+	fprintf(out, "};\nstruct tap_aggs tap_aggs;\n\n");
 	for (struct sym *g = s->globals; g; g = g->next)
 		if (g->is_array && g->nkeys > 0)
 			emit_key_fns(out, g);
 
-	fprintf(out, "static int tap_globals_init(int ncpus)\n{\n");
+	fprintf(out, "int tap_globals_init(int ncpus)\n{\n");
 	for (struct sym *g = s->globals; g; g = g->next)
 		if (g->is_array && g->type != T_STATS)
 			fprintf(out, "\tif (tap_map_init(&m_%s))\n\t\treturn -1;\n", g->name);
@@ -1433,7 +1434,7 @@ static void emit_globals(FILE *out, struct script *s)
 		     "\t\telse if (sp->hist == TAP_HIST_LINEAR)\n"
 		     "\t\t\tsp->nbuckets = tap_hist_linear_buckets(sp->start, sp->stop, sp->interval);\n\t}\n"
 		     "\treturn tap_aggs_init(&tap_aggs, tap_agg_specs, TAP_NAGGS, ncpus, (size_t)TAP_AGG_POOL_MB << 20);\n}\n\n");
-	fprintf(out, "static void tap_globals_free(void)\n{\n");
+	fprintf(out, "void tap_globals_free(void)\n{\n");
 	for (struct sym *g = s->globals; g; g = g->next)
 		if (g->is_array && g->type != T_STATS)
 			fprintf(out, "\ttap_map_destroy(&m_%s);\n", g->name);
@@ -1443,7 +1444,7 @@ static void emit_globals(FILE *out, struct script *s)
 /* SystemTap prints globals that are written but never read when the script ends. */
 static void emit_autoprint(FILE *out, const struct script *s)
 {
-	fprintf(out, "static void tap_autoprint(struct tap_ctx *c)\n{\n");
+	fprintf(out, "void tap_autoprint(struct tap_ctx *c)\n{\n");
 	for (const struct sym *g = s->globals; g; g = g->next) {
 		if (!g->written || g->read)
 			continue;
@@ -1575,8 +1576,8 @@ int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
 	}
 	fprintf(out, "\n");
 	/* TAP_FRAME_SIZE is only known after every frame is emitted; bodies use it
-	   through a function-like macro resolved at the end of the file. */
-	fprintf(out, "static size_t tap_frame_size(void);\n#define TAP_FRAME_SIZE tap_frame_size()\n\n");
+	   through tap_frame_size() (script.h), defined at the end of the file. */
+	fprintf(out, "#define TAP_FRAME_SIZE tap_frame_size()\n\n");
 	for (struct func *f = s->funcs; f; f = f->next) {
 		if (f->embedded) {
 			emit_func_signature(out, f);
@@ -1604,11 +1605,11 @@ int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
 			fprintf(out, "\tstruct frame_fn_%s_%d fn_%s_%d;\n", f->name, f->nparams, f->name, f->nparams);
 	for (struct probe *p = s->probes; p; p = p->next)
 		fprintf(out, "\tstruct frame_probe_%d probe_%d;\n", p->index, p->index);
-	fprintf(out, "};\n\nstatic size_t tap_frame_size(void)\n{\n"
+	fprintf(out, "};\n\nsize_t tap_frame_size(void)\n{\n"
 		     "\treturn (sizeof(union tap_frame) + 15) & ~(size_t)15;\n}\n\n");
 
 	emit_autoprint(out, s);
-	fprintf(out, "static const struct tap_probe tap_probes[] = {\n");
+	fprintf(out, "const struct tap_probe tap_probes[] = {\n");
 	int nsites = 0;
 	for (struct site *st = sites; st; st = st->next, nsites++) {
 		fprintf(out, "\t{ .handler = probe_%d, .kind = %s, .priority = %ldL, .pp = ", st->probe->index,
@@ -1623,7 +1624,7 @@ int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
 	}
 	if (!nsites)
 		fprintf(out, "\t{ .handler = NULL, .kind = TAP_PROBE_NEVER, .pp = \"\" },\n");
-	fprintf(out, "};\n#define TAP_NPROBES %d\n\n", nsites);
-	fprintf(out, "#include \"tap_glue.c\"\n");
+	fprintf(out, "};\nconst int tap_nprobes = %d;\n\n", nsites);
+	fprintf(out, "#ifndef TAP_PART_SCRIPT\n#include \"tap_glue.c\"\n#endif\n");
 	return diag_errors() - before;
 }

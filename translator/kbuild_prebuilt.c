@@ -4,14 +4,17 @@
      <linux/module.h> for kbuild's NAME.mod.c; gcc checks that a .gch fits the
      compilation and reads the headers themselves when it does not;
    - the runtime's shared part (runtime/tap_shared.c: formatting, string functions,
-     errno names, automatic display), compiled with the script's -D limits into an
-     object linked into each module, so a module compiles only what its script needs.
+     maps, statistics, histograms, and the module glue: transport, /proc files, probe
+     registration, context functions, snapshots), compiled with the script's -D limits
+     into an object linked into each module, so a module compiles only its own code.
    Anything missing or failing here just means a slower build. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "ast.h"
 #include "build.h"
@@ -22,6 +25,30 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ ((const unsigned char *)p)[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* h extended with the identity of the compiler cmd runs (its first word, found in
+   PATH): its size and modification time, so that what an older compiler built (a .gch,
+   the shared object) is not used by a newer one. */
+static uint64_t compiler_hash(uint64_t h, const char *cmd)
+{
+	char name[256];
+	const char *path = getenv("PATH");
+	struct stat st;
+	if (sscanf(cmd, " %255s", name) != 1 || !path)
+		return h;
+	for (const char *p = path; *p;) {
+		size_t n = strcspn(p, ":");
+		char *file = xasprintf("%.*s/%s", (int)n, p, name);
+		int found = strchr(name, '/') ? stat(name, &st) == 0 : stat(file, &st) == 0;
+		free(file);
+		if (found) {
+			h = fnv(h, &st.st_size, sizeof st.st_size);
+			return fnv(h, &st.st_mtime, sizeof st.st_mtime);
+		}
+		p += n + (p[n] == ':');
+	}
 	return h;
 }
 
@@ -55,6 +82,7 @@ static char *pch(const char *cache, const char *tag, const char *text, const cha
 		 const struct build_request *r, const char *dir, const char *log)
 {
 	uint64_t h = fnv(fnv(1469598103934665603ULL, text, strlen(text)), tmpl, strlen(tmpl));
+	h = compiler_hash(h, tmpl);
 	char *header = xasprintf("%s/%s-%016llx.h", cache, tag, (unsigned long long)h);
 	char *gch = xasprintf("%s.gch", header);
 	char *result = NULL;
@@ -85,18 +113,44 @@ out:
 	return result ? result : xstrdup("");
 }
 
-/* The generated C's #define lines (tapc -D) of the limits runtime/limits.h lets a
-   script change: the shared part must see those, and no others, so that other -D
-   options do not make it compile again. */
+/* The text of every .c and .h file of the runtime copy in dir, one after another. */
+static char *runtime_text(const char *dir)
+{
+	static const char *const subdirs[] = { "runtime", "runtime/kernel" };
+	char *all = xstrdup("");
+	for (size_t i = 0; i < sizeof subdirs / sizeof subdirs[0]; i++) {
+		char *path = xasprintf("%s/%s", dir, subdirs[i]);
+		struct dirent **names;
+		int n = scandir(path, &names, NULL, alphasort);
+		for (int j = 0; j < n; j++) {
+			size_t len, nl = strlen(names[j]->d_name);
+			char *file = xasprintf("%s/%s", path, names[j]->d_name);
+			char *text = nl > 2 && names[j]->d_name[nl - 2] == '.' ? xread_file(file, &len) : NULL;
+			if (text) {
+				char *next = xasprintf("%s%s\n", all, text);
+				free(all);
+				all = next;
+			}
+			free(text), free(file), free(names[j]);
+		}
+		if (n >= 0)
+			free(names);
+		free(path);
+	}
+	return all;
+}
+
+/* The generated C's #define lines (tapc -D) of the limits the runtime lets a script
+   change (an `#ifndef NAME` in any of its files): the shared part must see those, and
+   no others, so that other -D options do not make it compile again. */
 static char *script_defines(const char *c_file, const char *dir)
 {
 	size_t len;
 	char *c = xread_file(c_file, &len);
-	char *limits_path = xasprintf("%s/runtime/limits.h", dir);
-	char *limits = xread_file(limits_path, &len);
+	char *limits = runtime_text(dir);
 	char *end = c ? strstr(c, "#include \"tap_runtime.h\"") : NULL;
 	char *out = NULL;
-	if (end && limits) {
+	if (end) {
 		*end = '\0';
 		out = xstrdup("");
 		for (char *save, *line = strtok_r(c, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -112,7 +166,7 @@ static char *script_defines(const char *c_file, const char *dir)
 			free(guard);
 		}
 	}
-	free(c), free(limits), free(limits_path);
+	free(c), free(limits);
 	return out;
 }
 
@@ -126,6 +180,7 @@ static char *shared_object(const char *cache, const char *o_cmd, const char *fla
 		return NULL;
 	uint64_t h = fnv(fnv(1469598103934665603ULL, defines, strlen(defines)), o_cmd, strlen(o_cmd));
 	h = fnv(fnv(h, flags, strlen(flags)), &runtime_hash, sizeof runtime_hash);
+	h = compiler_hash(h, o_cmd);
 	char *obj = xasprintf("%s/shared-%016llx.o", cache, (unsigned long long)h);
 	if (access(obj, R_OK) == 0) {
 		free(defines);
@@ -135,7 +190,7 @@ static char *shared_object(const char *cache, const char *o_cmd, const char *fla
 	char *src = xasprintf("%s/tapc_shared.c", dir), *out = xasprintf("%s/tapc_shared.o", dir);
 	char *tmp = xasprintf("%s.tmp%d", obj, (int)getpid());
 	FILE *f = fopen(src, "w");
-	int ok = f && fprintf(f, "%s#define TAP_PART_SHARED\n#include \"tap_runtime.h\"\n", defines) > 0;
+	int ok = f && fprintf(f, "%s#include \"tap_runtime.h\"\n#include \"tap_glue.c\"\n", defines) > 0;
 	if (f && fclose(f))
 		ok = 0;
 	char *cmd = ok ? subst_placeholders(o_cmd, dir, "tapc_shared") : NULL;
@@ -151,17 +206,33 @@ static char *shared_object(const char *cache, const char *o_cmd, const char *fla
 	return obj;
 }
 
+/* "-include HEADER" for the precompiled runtime/kernel/NAME, or "". */
+static char *runtime_pch(const char *cache, const char *name, const char *o_cmd,
+			 const struct build_request *r, const char *dir, const char *log)
+{
+	size_t len;
+	char *path = xasprintf("%s/runtime/kernel/%s.h", dir, name);
+	char *text = xread_file(path, &len);
+	char *include = text ? pch(cache, name, text, o_cmd, r, dir, log) : xstrdup("");
+	free(path), free(text);
+	return include;
+}
+
 void prebuilt_get(struct prebuilt *pb, const char *cache, const char *o_cmd, const char *mod_cmd,
 		  const struct build_request *r, const char *dir, const char *log, uint64_t runtime_hash)
 {
-	size_t len;
-	char *kheaders_path = xasprintf("%s/runtime/kernel/kheaders.h", dir);
-	char *kheaders = xread_file(kheaders_path, &len);
-	char *include = kheaders ? pch(cache, "kheaders", kheaders, o_cmd, r, dir, log) : xstrdup("");
+	char *include = runtime_pch(cache, "kheaders", o_cmd, r, dir, log);
 	pb->mod_flags = pch(cache, "modheaders", "#include <linux/module.h>\n", mod_cmd, r, dir, log);
 	pb->shared_obj = shared_object(cache, o_cmd, include, r, dir, log, runtime_hash);
-	pb->script_flags = pb->shared_obj ? xasprintf("%s -DTAP_PART_SCRIPT", include) : xstrdup(include);
-	free(include), free(kheaders), free(kheaders_path);
+	if (pb->shared_obj) {
+		/* The script's unit then includes only the runtime's headers. */
+		char *script = runtime_pch(cache, "kheaders_script", o_cmd, r, dir, log);
+		pb->script_flags = xasprintf("%s -DTAP_PART_SCRIPT", script);
+		free(script);
+	} else {
+		pb->script_flags = xstrdup(include);
+	}
+	free(include);
 }
 
 void prebuilt_free(struct prebuilt *pb)

@@ -30,7 +30,7 @@ struct tap_kprobe {
 
 static struct tap_kprobe **kprobes;
 static int nkprobes, kprobes_cap;
-static int kprobe_offered[TAP_NPROBES + 1];    /* matches tapio gave each pattern */
+static int *kprobe_offered;                     /* matches tapio gave each pattern */
 static int kprobes_armed;                       /* no more matches once registered */
 static DEFINE_MUTEX(kprobes_lock);
 
@@ -111,7 +111,7 @@ static int kprobes_add(int site, const char *name, size_t len)
 
 static int patterns_show(struct seq_file *m, void *v)
 {
-	for (int i = 0; i < TAP_NPROBES; i++)
+	for (int i = 0; i < tap_nprobes; i++)
 		if (is_pattern(&tap_probes[i]))
 			seq_printf(m, "%d %s\n", i, tap_probes[i].symbol);
 	return 0;
@@ -150,7 +150,7 @@ static ssize_t matches_write(struct file *file, const char __user *ubuf, size_t 
 			break;
 		}
 		*name++ = '\0';
-		if (kstrtouint(line, 10, &i) || i >= TAP_NPROBES || !is_pattern(&tap_probes[i])) {
+		if (kstrtouint(line, 10, &i) || i >= tap_nprobes || !is_pattern(&tap_probes[i])) {
 			rc = -EINVAL;
 			break;
 		}
@@ -221,7 +221,7 @@ static int kprobes_register(void)
 	int rc = 0;
 	mutex_lock(&kprobes_lock);
 	kprobes_armed = 1;
-	for (int i = 0; i < TAP_NPROBES && !rc; i++) {
+	for (int i = 0; i < tap_nprobes && !rc; i++) {
 		const struct tap_probe *p = &tap_probes[i];
 		if (is_pattern(p) && kprobe_offered[i] > KPROBE_GLOB_MAX)
 			rc = kprobes_error("ERROR: probe point %s matches %ld kernel functions, more than "
@@ -234,7 +234,7 @@ static int kprobes_register(void)
 		rc = register_all(TAP_PROBE_KPROBE);
 	if (!rc)
 		rc = register_all(TAP_PROBE_KRETPROBE);
-	for (int i = 0; i < TAP_NPROBES && !rc; i++) {
+	for (int i = 0; i < tap_nprobes && !rc; i++) {
 		const struct tap_probe *p = &tap_probes[i];
 		int armed = 0;
 		if (!is_pattern(p) || p->optional)
@@ -287,6 +287,19 @@ static void kprobes_unregister(void)
 	kvfree(kprobes);
 	kprobes = NULL;
 	nkprobes = kprobes_cap = 0;
-	memset(kprobe_offered, 0, sizeof kprobe_offered);
+	if (kprobe_offered)
+		memset(kprobe_offered, 0, tap_nprobes * sizeof *kprobe_offered);
 	mutex_unlock(&kprobes_lock);
+}
+
+static int kprobes_alloc(void)
+{
+	kprobe_offered = kcalloc(tap_nprobes + 1, sizeof *kprobe_offered, GFP_KERNEL);
+	return kprobe_offered ? 0 : -ENOMEM;
+}
+
+static void kprobes_free(void)
+{
+	kfree(kprobe_offered);
+	kprobe_offered = NULL;
 }

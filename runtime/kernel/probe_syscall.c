@@ -50,7 +50,7 @@ static void syscalls_unregister(void);
 static int syscalls_register(void)
 {
 	int n = 0, rc = 0, want_enter = 0, want_exit = 0;
-	for (int i = 0; i < TAP_NPROBES; i++)
+	for (int i = 0; i < tap_nprobes; i++)
 		n += tap_probes[i].kind == TAP_PROBE_SYSCALL || tap_probes[i].kind == TAP_PROBE_SYSCALL_RETURN;
 	if (!n)
 		return 0;
@@ -60,7 +60,7 @@ static int syscalls_register(void)
 	if (!sys_sites || !sys_enter_by_nr || !sys_exit_by_nr)
 		return -ENOMEM;
 	n = 0;
-	for (int i = 0; i < TAP_NPROBES; i++) {
+	for (int i = 0; i < tap_nprobes; i++) {
 		const struct tap_probe *p = &tap_probes[i];
 		struct tap_sys_site **list;
 		if (p->kind != TAP_PROBE_SYSCALL && p->kind != TAP_PROBE_SYSCALL_RETURN)

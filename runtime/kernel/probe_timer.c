@@ -50,14 +50,14 @@ static void profile_start_on_cpu(void *unused)
 static int timers_register(void)
 {
 	int n = 0;
-	for (int i = 0; i < TAP_NPROBES; i++)
+	for (int i = 0; i < tap_nprobes; i++)
 		n += tap_probes[i].kind == TAP_PROBE_TIMER || tap_probes[i].kind == TAP_PROBE_TIMER_JIFFIES;
 	if (n) {
 		timers = kcalloc(n, sizeof *timers, GFP_KERNEL);
 		if (!timers)
 			return -ENOMEM;
 	}
-	for (int i = 0; i < TAP_NPROBES; i++) {
+	for (int i = 0; i < tap_nprobes; i++) {
 		const struct tap_probe *p = &tap_probes[i];
 		if (p->kind == TAP_PROBE_PROFILE && nprofile < (int)ARRAY_SIZE(profile_probes))
 			profile_probes[nprofile++] = p;

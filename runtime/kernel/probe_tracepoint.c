@@ -34,14 +34,14 @@ static void tp_find_fn(struct tracepoint *tp, void *priv)
 static int tracepoints_register(void)
 {
 	int n = 0;
-	for (int i = 0; i < TAP_NPROBES; i++)
+	for (int i = 0; i < tap_nprobes; i++)
 		n += tap_probes[i].kind == TAP_PROBE_TRACEPOINT;
 	if (!n)
 		return 0;
 	tps = kcalloc(n, sizeof *tps, GFP_KERNEL);
 	if (!tps)
 		return -ENOMEM;
-	for (int i = 0; i < TAP_NPROBES; i++) {
+	for (int i = 0; i < tap_nprobes; i++) {
 		const struct tap_probe *p = &tap_probes[i];
 		struct tp_find f = { p->symbol, NULL };
 		int rc;

@@ -45,7 +45,7 @@ static size_t snap_walk(char *out, size_t cap, struct tap_stat *scratch)
 {
 	size_t used = 0;
 	/* Statistics without keys: each CPU's own copy. */
-	for (int id = 0; id < TAP_NAGGS; id++) {
+	for (int id = 0; id < tap_naggs; id++) {
 		const struct tap_agg_spec *sp = &tap_aggs.specs[id];
 		if (sp->nkeys || !tap_aggs.one || !tap_aggs.one[id])
 			continue;
@@ -133,7 +133,7 @@ static const struct proc_ops aggs_ops = {
 
 static int dict_show(struct seq_file *m, void *v)
 {
-	for (int i = 0; i < TAP_NAGGS; i++) {
+	for (int i = 0; i < tap_naggs; i++) {
 		const struct tap_agg_spec *sp = &tap_agg_specs[i];
 		char types[TAP_MAX_KEYS + 1];
 		int j;

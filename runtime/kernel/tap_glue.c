@@ -1,5 +1,6 @@
 /* Kernel module glue: the transport to tapio (/proc/tapc-NAME/{data,ctl}), probe
-   contexts, and the session's begin/end work. Included at the end of the generated C. */
+   contexts, and the session's begin/end work. It knows the script only through
+   script.h (included by tap_runtime.h). */
 #include <linux/module.h>
 #include <linux/proc_fs.h>
 #include <linux/poll.h>
@@ -156,7 +157,7 @@ static struct tap_ctx *ctx_alloc(void)
 	struct tap_ctx *c = vzalloc(sizeof *c);
 	if (!c)
 		return NULL;
-	c->frames = vzalloc((MAXNESTING + 1) * TAP_FRAME_SIZE);
+	c->frames = vzalloc((MAXNESTING + 1) * tap_frame_size());
 	if (!c->frames) {
 		vfree(c);
 		return NULL;
@@ -366,6 +367,7 @@ static void tap_cleanup(void)
 		flush_workqueue(session_wq);
 	events_unregister();
 	kprobes_unregister();   /* pattern matches offered for a session never started */
+	kprobes_free();
 	free_cpu_contexts();
 	if (globals_ready)
 		tap_globals_free();
@@ -380,14 +382,17 @@ static void tap_cleanup(void)
 
 static int __init tap_init(void)
 {
+	char proc_name[MODULE_NAME_LEN + 8];
 	ring_size = (size_t)bufsize_kb * 1024;
 	if (ring_size < 4096)
 		ring_size = 4096;
 	ring = vmalloc(ring_size);
 	proc_ctx = ctx_alloc();
-	session_wq = alloc_ordered_workqueue("tapc_%s", 0, KBUILD_MODNAME);
+	/* This object may be shared by every module (kbuild_prebuilt.c), so the module's
+	   name comes from the module, not from KBUILD_MODNAME. */
+	session_wq = alloc_ordered_workqueue("tapc_%s", 0, THIS_MODULE->name);
 	timer_setup(&wake_timer, wake_timer_fn, 0);
-	if (!ring || !proc_ctx || !session_wq || alloc_cpu_contexts())
+	if (!ring || !proc_ctx || !session_wq || alloc_cpu_contexts() || kprobes_alloc())
 		goto fail;
 	if (tap_globals_init(nr_cpu_ids)) {
 		tap_globals_free();
@@ -396,7 +401,8 @@ static int __init tap_init(void)
 	globals_ready = 1;
 	tap_loading = 0;
 	proc_ctx->can_wait = 1;
-	proc_dir = proc_mkdir("tapc-" KBUILD_MODNAME, NULL);
+	snprintf(proc_name, sizeof proc_name, "tapc-%s", THIS_MODULE->name);
+	proc_dir = proc_mkdir(proc_name, NULL);
 	if (!proc_dir)
 		goto fail;
 	if (!proc_create("data", 0400, proc_dir, &data_ops) ||

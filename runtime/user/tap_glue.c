@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 {
 	static struct tap_ctx ctx;
 	unsigned timeout = argc > 1 ? (unsigned)atoi(argv[1]) : 0; /* like tapio -T */
-	ctx.frames = calloc(MAXNESTING + 1, TAP_FRAME_SIZE);
+	ctx.frames = calloc(MAXNESTING + 1, tap_frame_size());
 	if (!ctx.frames)
 		return 1;
 	ctx.can_wait = 1;
