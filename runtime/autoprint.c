@@ -75,6 +75,8 @@ void tap_autoprint_agg(struct tap_ctx *c, struct tap_aggs *a, int id)
 	if (!sp->nkeys) {
 		struct tap_stat *st = (struct tap_stat *)c->statbuf[0];
 		tap_agg_get(a, id, NULL, st, (struct tap_stat *)c->statbuf[1]);
+		if (!st->count)
+			return; /* SystemTap shows nothing for an empty statistic */
 		tap_print_str(c, sp->name);
 		print_stat(c, st);
 		return;

@@ -381,10 +381,6 @@ void agg_print_text(FILE *out, const struct agg_table *t, const struct agg_dict 
 
 void agg_print_autoprint(FILE *out, const struct agg_table *t, const struct agg_dict *dict, int id)
 {
-	if (id < 0 || id >= dict->n)
-		return;
-	const struct agg_desc *d = &dict->d[id];
-	/* An emptied scalar statistic still shows, all zeros. */
-	if (!print_rows(out, t, d, id) && !d->nkeys)
-		fprintf(out, "%s @count=0 @min=0 @max=0 @sum=0 @avg=0\n", d->name);
+	if (id >= 0 && id < dict->n)
+		print_rows(out, t, &dict->d[id], id);
 }
