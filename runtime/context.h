@@ -36,6 +36,9 @@ struct tap_ctx {
 
 /* Platform layer: sends out what the print buffer holds (one record). */
 void tap_output_flush(struct tap_ctx *c);
+/* Platform layer: has the consumer display statistic id at exit from its own merge
+   of the CPUs (seed 000); 0 when there is no such consumer and the runtime must. */
+int tap_output_aggprint(struct tap_ctx *c, int id);
 /* Platform layer: asks the consumer to stop the session. */
 void tap_request_exit(void);
 /* exit() in a script */
@@ -67,9 +70,10 @@ static inline void tap_print_commit(struct tap_ctx *c, const char *end)
 }
 
 /* n statements are about to run (tapc counts a straight run of them, and a loop's
-   round with its body's first statements, at once): count them against MAXACTION. */
+   round with its body's first statements, at once): count them against the budget,
+   which, as in SystemTap, runs out when they reach it. */
 #define TAP_ACTIONS(c, n, near, label) do { \
-	if (unlikely(((c)->actions += (n)) > MAXACTION)) { \
+	if (unlikely(((c)->actions += (n)) >= MAXACTION_INTERRUPTIBLE)) { \
 		tap_error((c), "MAXACTION exceeded", (near)); \
 		(c)->fatal = 1; \
 		goto label; \
