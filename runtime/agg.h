@@ -82,10 +82,21 @@ struct tap_aggs {
 	int nspecs;
 };
 
-/* Platform layer */
+/* Platform layer. In the kernel they are inline: the updates generated code makes
+   use them, and a script's unit is compiled apart from the glue (kbuild_prebuilt.c).
+   Event probes run with preemption off; begin and end probes may move between CPUs,
+   but they never run while another probe writes statistics, so any buffer will do. */
+#ifdef __KERNEL__
+#include <linux/smp.h>
+#include <asm/barrier.h>
+static inline int tap_cpu_id(void) { return raw_smp_processor_id(); }
+static inline void tap_wmb(void) { smp_wmb(); }
+static inline void tap_rmb(void) { smp_rmb(); }
+#else
 int tap_cpu_id(void);
 void tap_wmb(void);
 void tap_rmb(void);
+#endif
 
 int tap_aggs_init(struct tap_aggs *a, const struct tap_agg_spec *specs, int nspecs, int ncpus,
 		  size_t pool_bytes_per_cpu);

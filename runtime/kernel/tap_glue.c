@@ -139,22 +139,7 @@ void tap_free(void *p)
 	kvfree(p);
 }
 
-/* Event probes run with preemption off; begin and end probes may move between CPUs,
-   but they never run while another probe writes statistics, so any buffer will do. */
-int tap_cpu_id(void)
-{
-	return raw_smp_processor_id();
-}
-
-void tap_wmb(void)
-{
-	smp_wmb();
-}
-
-void tap_rmb(void)
-{
-	smp_rmb();
-}
+/* tap_cpu_id, tap_wmb and tap_rmb are inline, in agg.h. */
 
 /* ---- contexts ---- */
 
