@@ -38,11 +38,12 @@ static inline void *tap_percpu_alloc(size_t size, int ncpus)
 static __always_inline void tap_stat_add_plain(struct tap_stat *st, int64_t v)
 {
 	int64_t min = st->min, max = st->max;
-	st->count++;
-	st->sum = (int64_t)((uint64_t)st->sum + (uint64_t)v);
+	/* Only this CPU writes st, so it reads st plainly; readers elsewhere copy it. */
+	tap_add_once(st->sum, v);
+	tap_add_once(st->count, 1);
 	/* stored always, so that the compiler picks conditional moves: no branch */
-	st->min = v < min ? v : min;
-	st->max = v > max ? v : max;
+	tap_write_once(st->min, v < min ? v : min);
+	tap_write_once(st->max, v > max ? v : max);
 }
 
 /* The update itself, inside the writer's odd sequence count, which it ends. */
@@ -54,18 +55,19 @@ static __always_inline void tap_stat_update(struct tap_aggs *a, int id, struct t
 	else
 		tap_stat_add(st, &a->specs[id], v);
 	tap_wmb();
-	(*seq)++;
+	tap_add_once(*seq, 1);
 }
 
-void tap_agg_one_restart(struct tap_aggs *a, int id, struct tap_agg_one *o);
+/* rare (after a delete): out of line, so the hot path keeps its registers */
+__attribute__((__noinline__, __cold__)) void tap_agg_one_restart(struct tap_aggs *a, int id, struct tap_agg_one *o);
 
 /* x <<< v. plain: no histogram and no @variance (a constant in generated code). */
 static __always_inline void tap_agg_one_add(struct tap_aggs *a, int id, int64_t v, int plain)
 {
 	struct tap_agg_one *o = tap_percpu_this(a->one[id], a->one_size[id]);
-	o->seq++;
+	tap_add_once(o->seq, 1);
 	tap_wmb();
-	if (unlikely(__atomic_load_n(&o->stale, __ATOMIC_RELAXED)))
+	if (unlikely(tap_read_once(o->stale)))
 		tap_agg_one_restart(a, id, o);
 	tap_stat_update(a, id, &o->st, v, plain, &o->seq);
 }
@@ -90,11 +92,12 @@ static __always_inline void tap_agg_add_with(struct tap_ctx *c, struct tap_aggs 
 	/* Without a histogram the keys follow the fixed-size struct tap_stat. */
 	while (e && !(e->hid == hid && eq((const union tap_key *)(&e->st + 1), k)))
 		e = e->next;
-	if (unlikely(!e || e->gen != __atomic_load_n(&a->gen[id], __ATOMIC_RELAXED))) {
+	/* e->gen: a delete on another CPU may be zeroing it */
+	if (unlikely(!e || tap_read_once(e->gen) != tap_read_once(a->gen[id]))) {
 		tap_agg_add(c, a, id, k, v, near);
 		return;
 	}
-	b->seq++;
+	tap_add_once(b->seq, 1);
 	tap_wmb();
 	tap_stat_update(a, id, &e->st, v, plain, &b->seq);
 }
