@@ -19,6 +19,7 @@ void *tap_alloc(size_t size) { return malloc(size); }
 void tap_free(void *p) { free(p); }
 int tap_cpu_id(void) { return 0; }
 void tap_output_flush(struct tap_ctx *c) { c->olen = 0; }
+int tap_output_aggprint(struct tap_ctx *c, int id) { return 0; }
 void tap_request_exit(void) {}
 void tap_script_exit(void) {}
 /* The kernel's execname() copies current->comm. */

@@ -50,12 +50,33 @@ void tap_autoprint_map(struct tap_ctx *c, struct tap_map *m)
 	tap_iter_end(c, &it);
 }
 
+/* Largest count first; equal counts by key, as tapio orders them, so the display
+   does not depend on hash order. */
+static int by_count_then_key(const void *pa, const void *pb, const void *arg)
+{
+	const struct tap_agg_spec *sp = arg;
+	const struct tap_agg_merged *a = pa, *b = pb;
+	if (a->st.count != b->st.count)
+		return a->st.count > b->st.count ? -1 : 1;
+	for (int i = 0; i < sp->nkeys; i++) {
+		int r = sp->ktypes[i] == TAP_T_STR ? strcmp(a->key[i].s, b->key[i].s)
+						   : tap_cmp_long(a->key[i].l, b->key[i].l);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
 void tap_autoprint_agg(struct tap_ctx *c, struct tap_aggs *a, int id)
 {
 	const struct tap_agg_spec *sp = &a->specs[id];
+	if (tap_output_aggprint(c, id))
+		return;
 	if (!sp->nkeys) {
 		struct tap_stat *st = (struct tap_stat *)c->statbuf[0];
 		tap_agg_get(a, id, NULL, st, (struct tap_stat *)c->statbuf[1]);
+		if (!st->count)
+			return; /* SystemTap shows nothing for an empty statistic */
 		tap_print_str(c, sp->name);
 		print_stat(c, st);
 		return;
@@ -63,11 +84,13 @@ void tap_autoprint_agg(struct tap_ctx *c, struct tap_aggs *a, int id)
 	struct tap_iter it;
 	if (tap_agg_iter_begin(c, a, id, &it, -1, TAP_X_COUNT, -1, -1))
 		return;
-	while (tap_iter_next(&it)) {
-		struct tap_agg_merged *m = it.cur;
-		tap_print_str(c, sp->name);
-		print_keys(c, m->key, sp->nkeys, sp->ktypes);
-		print_stat(c, &m->st);
+	if (tap_sort_ptrs(it.items, it.n, by_count_then_key, sp) == 0) {
+		while (tap_iter_next(&it)) {
+			struct tap_agg_merged *m = it.cur;
+			tap_print_str(c, sp->name);
+			print_keys(c, m->key, sp->nkeys, sp->ktypes);
+			print_stat(c, &m->st);
+		}
 	}
 	tap_iter_end(c, &it);
 }

@@ -36,6 +36,9 @@ struct tap_ctx {
 
 /* Platform layer: sends out what the print buffer holds (one record). */
 void tap_output_flush(struct tap_ctx *c);
+/* Platform layer: has the consumer display statistic id at exit from its own merge
+   of the CPUs (seed 000); 0 when there is no such consumer and the runtime must. */
+int tap_output_aggprint(struct tap_ctx *c, int id);
 /* Platform layer: asks the consumer to stop the session. */
 void tap_request_exit(void);
 /* exit() in a script */

@@ -15,6 +15,7 @@ enum tap_rec_type {
 	TAP_REC_EXIT = 3,  /* the script called exit() or failed: tapio should stop it */
 	TAP_REC_DONE = 4,  /* end probes have run; payload: struct tap_rec_done */
 	TAP_REC_STARTED = 5, /* begin probes have run and event probes are armed */
+	TAP_REC_AGGPRINT = 6, /* at exit: print aggregation (u32 id) from tapio's merge */
 };
 
 struct tap_rec_hdr {

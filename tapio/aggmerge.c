@@ -322,40 +322,65 @@ static void text_key(FILE *out, const struct agg_desc *d, const unsigned char *k
 }
 
 static const struct agg_table *sort_table;
+static const struct agg_desc *sort_desc;
 
-/* Largest count first, as the module's own display at exit; then by key, so equal
-   counts print in a stable order. */
+/* Largest count first, as SystemTap displays statistics at exit; equal counts by key
+   (numbers, then strings, ascending), so a print never depends on hash order. */
 static int by_count(const void *a, const void *b)
 {
 	const struct agg_row *x = *(const struct agg_row *const *)a, *y = *(const struct agg_row *const *)b;
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
-	size_t n = x->keylen < y->keylen ? x->keylen : y->keylen;
-	int c = memcmp(sort_table->keys + x->key_off, sort_table->keys + y->key_off, n);
-	return c ? c : (int)x->keylen - (int)y->keylen;
+	const unsigned char *kx = (const unsigned char *)sort_table->keys + x->key_off;
+	const unsigned char *ky = (const unsigned char *)sort_table->keys + y->key_off;
+	for (int i = 0; i < sort_desc->nkeys; i++) {
+		struct key_part px, py;
+		kx = key_part(sort_desc, i, kx, &px);
+		ky = key_part(sort_desc, i, ky, &py);
+		if (!px.str && px.num != py.num)
+			return px.num < py.num ? -1 : 1;
+		if (px.str) {
+			int c = memcmp(px.str, py.str, px.len < py.len ? px.len : py.len);
+			if (c || px.len != py.len)
+				return c ? c : px.len < py.len ? -1 : 1;
+		}
+	}
+	return 0;
+}
+
+/* The rows of one aggregation; returns how many were printed. */
+static size_t print_rows(FILE *out, const struct agg_table *t, const struct agg_desc *d, int id)
+{
+	const struct agg_row **rows = malloc((t->used + 1) * sizeof *rows);
+	if (!rows)
+		return 0;
+	size_t n = 0;
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->rows[i].count && t->rows[i].id == id)
+			rows[n++] = &t->rows[i];
+	sort_table = t;
+	sort_desc = d;
+	qsort(rows, n, sizeof *rows, by_count);
+	for (size_t i = 0; i < n; i++) {
+		const struct agg_row *r = rows[i];
+		fputs(d->name, out);
+		if (d->nkeys)
+			text_key(out, d, (const unsigned char *)t->keys + r->key_off);
+		fprintf(out, " @count=%lld @min=%lld @max=%lld @sum=%lld @avg=%lld\n", (long long)r->count,
+			(long long)r->min, (long long)r->max, (long long)r->sum, (long long)(r->sum / r->count));
+	}
+	free(rows);
+	return n;
 }
 
 void agg_print_text(FILE *out, const struct agg_table *t, const struct agg_dict *dict)
 {
-	const struct agg_row **rows = malloc((t->used + 1) * sizeof *rows);
-	if (!rows)
-		return;
-	for (int id = 0; id < dict->n; id++) {
-		const struct agg_desc *d = &dict->d[id];
-		size_t n = 0;
-		for (size_t i = 0; i < t->cap; i++)
-			if (t->rows[i].count && t->rows[i].id == id)
-				rows[n++] = &t->rows[i];
-		sort_table = t;
-		qsort(rows, n, sizeof *rows, by_count);
-		for (size_t i = 0; i < n; i++) {
-			const struct agg_row *r = rows[i];
-			fputs(d->name, out);
-			if (d->nkeys)
-				text_key(out, d, (const unsigned char *)t->keys + r->key_off);
-			fprintf(out, " @count=%lld @min=%lld @max=%lld @sum=%lld @avg=%lld\n", (long long)r->count,
-				(long long)r->min, (long long)r->max, (long long)r->sum, (long long)(r->sum / r->count));
-		}
-	}
-	free(rows);
+	for (int id = 0; id < dict->n; id++)
+		print_rows(out, t, &dict->d[id], id);
+}
+
+void agg_print_autoprint(FILE *out, const struct agg_table *t, const struct agg_dict *dict, int id)
+{
+	if (id >= 0 && id < dict->n)
+		print_rows(out, t, &dict->d[id], id);
 }

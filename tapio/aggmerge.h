@@ -49,5 +49,8 @@ void agg_print_json(FILE *out, const struct agg_table *t, const struct agg_dict 
 /* The same in SystemTap's display of statistics: `name[k1,"k2"] @count=N @min=... @avg=N`,
    each aggregation's rows by count, largest first. */
 void agg_print_text(FILE *out, const struct agg_table *t, const struct agg_dict *dict);
+/* The same for one aggregation, as the display of a statistic written but never read
+   at the end of the session (an empty one shows nothing, as in SystemTap). */
+void agg_print_autoprint(FILE *out, const struct agg_table *t, const struct agg_dict *dict, int id);
 
 #endif

@@ -207,8 +207,12 @@ static double now(void)
 }
 
 struct session {
+	const char *dir;       /* /proc/tapc-NAME */
 	int data, ctl, out;
 	int stop_sent, done, started;
+	int final_loaded;      /* the aggregations as the session ended, for autoprint_agg */
+	struct agg_dict final_dict;
+	struct agg_table final;
 	struct tap_rec_done result;
 	char *buf;
 	size_t len, cap;
@@ -221,6 +225,8 @@ static void stop(struct session *s)
 		send_ctl(s->ctl, TAP_CTL_STOP);
 	}
 }
+
+static void autoprint_agg(struct session *s, const char *p, uint32_t len);
 
 /* Takes whole records off the front of the buffer. */
 static void handle_records(struct session *s)
@@ -244,6 +250,9 @@ static void handle_records(struct session *s)
 			break;
 		case TAP_REC_STARTED:
 			s->started = 1;
+			break;
+		case TAP_REC_AGGPRINT:
+			autoprint_agg(s, p, h.len);
 			break;
 		case TAP_REC_DONE:
 			memcpy(&s->result, p, h.len < sizeof s->result ? h.len : sizeof s->result);
@@ -278,24 +287,40 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* Seed 000's consumer: the dictionary and every CPU's data sets, merged here and
-   printed as JSON or as SystemTap prints statistics. */
-static int print_aggs(const char *dir, int out, int json)
+/* Seed 000's consumer: the module's dictionary and a snapshot of every CPU's data
+   sets, merged here into one table. */
+static int load_aggs(const char *dir, struct agg_dict *dict, struct agg_table *t)
 {
 	size_t dlen, alen;
-	char *dpath = NULL, *apath = NULL;
-	if (asprintf(&dpath, "%s/dict", dir) < 0 || asprintf(&apath, "%s/aggs", dir) < 0)
-		return -1;
-	char *dict_text = slurp(dpath, &dlen), *snap = slurp(apath, &alen);
+	char *dpath = NULL, *apath = NULL, *dict_text = NULL, *snap = NULL;
+	int rc = -1;
+	if (asprintf(&dpath, "%s/dict", dir) >= 0 && asprintf(&apath, "%s/aggs", dir) >= 0) {
+		dict_text = slurp(dpath, &dlen);
+		snap = slurp(apath, &alen);
+	}
+	if (!dict_text || !snap || agg_dict_parse(dict, dict_text)) {
+		fprintf(stderr, "tapio: cannot read the module's aggregations\n");
+	} else {
+		agg_table_init(t);
+		if (agg_merge_snapshot(t, dict, snap, alen) < 0)
+			fprintf(stderr, "tapio: malformed aggregation snapshot\n");
+		rc = 0;
+	}
+	free(dpath);
+	free(apath);
+	free(dict_text);
+	free(snap);
+	return rc;
+}
+
+/* Periodic and final prints of every aggregation, as JSON or as SystemTap prints
+   statistics. */
+static int print_aggs(const char *dir, int out, int json)
+{
 	struct agg_dict dict;
 	struct agg_table t;
-	if (!dict_text || !snap || agg_dict_parse(&dict, dict_text)) {
-		fprintf(stderr, "tapio: cannot read the module's aggregations\n");
+	if (load_aggs(dir, &dict, &t))
 		return -1;
-	}
-	agg_table_init(&t);
-	if (agg_merge_snapshot(&t, &dict, snap, alen) < 0)
-		fprintf(stderr, "tapio: malformed aggregation snapshot\n");
 	FILE *f = fdopen(dup(out), "w");
 	if (f) {
 		if (json)
@@ -306,9 +331,28 @@ static int print_aggs(const char *dir, int out, int json)
 	}
 	agg_table_free(&t);
 	free(dict.d);
-	free(dict_text);
-	free(snap);
 	return 0;
+}
+
+/* The module asks for a statistic's display at exit, in its place among the other
+   globals' output: printed from our merge of the CPUs, not by the module. The end
+   probes have run and the probes are gone, so one snapshot serves every request. */
+static void autoprint_agg(struct session *s, const char *p, uint32_t len)
+{
+	uint32_t id;
+	if (len < sizeof id)
+		return;
+	memcpy(&id, p, sizeof id);
+	if (!s->final_loaded) {
+		if (load_aggs(s->dir, &s->final_dict, &s->final))
+			return;
+		s->final_loaded = 1;
+	}
+	FILE *f = fdopen(dup(s->out), "w");
+	if (f) {
+		agg_print_autoprint(f, &s->final, &s->final_dict, (int)id);
+		fclose(f);
+	}
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
@@ -394,6 +438,7 @@ int main(int argc, char **argv)
 	char *dir = NULL;
 	if (asprintf(&dir, "/proc/tapc-%s", name) < 0)
 		return 1;
+	s.dir = dir;
 	char *data_path = NULL, *ctl_path = NULL;
 	if (asprintf(&data_path, "%s/data", dir) < 0 || asprintf(&ctl_path, "%s/ctl", dir) < 0)
 		return 1;
@@ -450,6 +495,10 @@ int main(int argc, char **argv)
 	}
 	if ((o.json || o.interval) && s.done)
 		print_aggs(dir, s.out, o.json);
+	if (s.final_loaded) {
+		agg_table_free(&s.final);
+		free(s.final_dict.d);
+	}
 	close(s.data);
 	close(s.ctl);
 	unload_module(name);

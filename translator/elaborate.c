@@ -818,8 +818,10 @@ static void check_foreach(struct node *n, struct scope *sc)
 			a->nkeys = nkeys;
 			changed = 1;
 		} else if (a->nkeys != nkeys) {
-			err(n->loc, "foreach has %s keys but the array has %s",
-			    xasprintf("%d", nkeys), xasprintf("%d", a->nkeys));
+			/* SystemTap's wording: the array's arity first, then this use's. */
+			err(f->array_loc, "%s%s",
+			    xasprintf("inconsistent arity (%d vs %d): array '%s' has %d key%s, the foreach names %d",
+				      a->nkeys, nkeys, a->name, a->nkeys, a->nkeys == 1 ? "" : "s", nkeys), "");
 		}
 		int i = 0;
 		for (struct node *k = f->keys; k; k = k->next, i++) {

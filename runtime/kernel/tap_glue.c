@@ -102,6 +102,15 @@ void tap_output_flush(struct tap_ctx *c)
 	c->olen = 0;
 }
 
+/* In the stream, after what this context printed so far, so the display keeps its
+   place among the other globals'. */
+int tap_output_aggprint(struct tap_ctx *c, int id)
+{
+	u32 v = (u32)id;
+	tap_output_flush(c);
+	return ring_put(TAP_REC_AGGPRINT, &v, sizeof v, c->can_wait) == 0;
+}
+
 static void tap_output_err(struct tap_ctx *c, const char *text, size_t len)
 {
 	ring_put(TAP_REC_ERR, text, len, c->can_wait);
