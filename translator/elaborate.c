@@ -6,6 +6,7 @@
 #include <string.h>
 #include "diag.h"
 #include "elaborate.h"
+#include "defined.h"
 #include "builtins.h"
 #include "format.h"
 #include "parser.h"
@@ -307,23 +308,9 @@ static struct sym *array_sym(struct node *n, const char *name, struct scope *sc)
    every point of the probe. */
 static enum type infer_target(struct node *n, struct scope *sc)
 {
-	int idx = -1, conv = 0, sites = 0;
-	for (struct site *st = S->sites; sc->probe && st; st = st->next) {
-		if (st->probe != sc->probe)
-			continue;
-		sites++;
-		int found = -1;
-		for (int i = 0; i < st->nparams; i++)
-			if (!strcmp(st->params[i].name, n->str + 1))
-				found = i;
-		if (found < 0 || (idx >= 0 && (found != idx || st->params[found].conv != conv))) {
-			idx = -2;
-			break;
-		}
-		idx = found;
-		conv = st->params[found].conv;
-	}
-	if (idx < 0 || !sites) {
+	int conv = 0;
+	int idx = sc->probe ? probe_target_param(S->sites, sc->probe, n->str + 1, &conv) : -1;
+	if (idx < 0) {
 		err(n->loc, "target variable '%s' is not available in this probe%s", n->str, "");
 		return T_LONG;
 	}
@@ -1083,6 +1070,7 @@ int elaborate(struct script *s, int guru)
 {
 	S = s;
 	int before = diag_errors();
+	fold_defined(s);
 	check_declarations(s, guru);
 	/* Each round can only move types from unknown to known, so this terminates. */
 	for (int rounds = 0; rounds < 100; rounds++) {
