@@ -187,6 +187,7 @@ static struct tap_agg_ent *new_ent(struct tap_aggs *a, struct tap_agg_cpu *b, in
 	e->hid = tap_agg_hid(h, (uint32_t)id);
 	e->gen = current_gen(a, id);
 	tap_stat_reset(&e->st, sp);
+	e->done = 0;
 	uint32_t slot = h & (b->nbuckets - 1);
 	e->next = b->buckets[slot];
 	tap_wmb(); /* a reader following the new link sees a whole data set */
@@ -208,8 +209,7 @@ void tap_agg_add(struct tap_ctx *c, struct tap_aggs *a, int id, const union tap_
 	while (e && !keys_equal(e, id, h, k, sp))
 		e = e->next;
 	/* Only this CPU writes its buffer, so plain increments make the sequence count. */
-	b->seq++;
-	tap_wmb();
+	tap_stat_change_begin(&b->seq);
 	if (!e) {
 		e = new_ent(a, b, id, h, k);
 		if (!e) {
@@ -223,47 +223,54 @@ void tap_agg_add(struct tap_ctx *c, struct tap_aggs *a, int id, const union tap_
 		e->gen = current_gen(a, id);
 	}
 	tap_stat_add(&e->st, sp, v);
-	tap_wmb();
-	b->seq++;
+	tap_stat_change_end(&e->st, &e->done, &b->seq);
+}
+
+/* Copies a data set written by another CPU: whole, or after TAP_AGG_READ_TRIES tries
+   as it is. *seq is odd while the writer relinks or resets data sets or changes more
+   than count, sum, min and max; the plain update (tap_stat_add_plain) stores the new
+   count first and *done last, so a copy taken between a done and an equal count, with
+   the same even *seq around it, holds no part of a later update. Returns whether *mark
+   (the data set's generation, or its stale flag) read live_mark with it. */
+static int copy_stat(const struct tap_stat *st, const uint32_t *done, const uint32_t *seq,
+		     struct tap_stat *out, size_t size, const uint32_t *mark, uint32_t live_mark)
+{
+	for (int tries = 0;; tries++) {
+		uint32_t s1 = __atomic_load_n(seq, __ATOMIC_ACQUIRE);
+		uint32_t d = __atomic_load_n(done, __ATOMIC_ACQUIRE);
+		if ((s1 & 1) && tries < TAP_AGG_READ_TRIES)
+			continue;
+		memcpy(out, st, size);
+		int live = __atomic_load_n(mark, __ATOMIC_RELAXED) == live_mark;
+		tap_rmb();
+		int64_t n = __atomic_load_n(&st->count, __ATOMIC_RELAXED);
+		if ((__atomic_load_n(seq, __ATOMIC_RELAXED) == s1 && (uint32_t)n == d) ||
+		    tries >= TAP_AGG_READ_TRIES)
+			return live;
+	}
 }
 
 /* Copies one data set's value, retrying while its CPU is writing. Returns 0 if stale. */
 static int read_ent(struct tap_aggs *a, struct tap_agg_cpu *b, const struct tap_agg_ent *e,
 		    struct tap_stat *out, size_t size)
 {
-	for (int tries = 0;; tries++) {
-		uint32_t s1 = __atomic_load_n(&b->seq, __ATOMIC_ACQUIRE);
-		if ((s1 & 1) && tries < TAP_AGG_READ_TRIES)
-			continue;
-		memcpy(out, &e->st, size);
-		int live = e->gen == current_gen(a, e->id);
-		tap_rmb();
-		if (__atomic_load_n(&b->seq, __ATOMIC_RELAXED) == s1 || tries >= TAP_AGG_READ_TRIES)
-			return live;
-	}
+	return copy_stat(&e->st, &e->done, &b->seq, out, size, &e->gen, current_gen(a, e->id));
 }
 
-/* Called by the owner CPU, inside its update (seq odd): delete has been here. */
+/* Called by the owner CPU before its update: delete has been here. */
 void tap_agg_one_restart(struct tap_aggs *a, int id, struct tap_agg_one *o)
 {
+	tap_stat_change_begin(&o->seq);
 	tap_stat_reset(&o->st, &a->specs[id]);
 	__atomic_store_n(&o->stale, 0, __ATOMIC_RELAXED);
+	tap_stat_change_end(&o->st, &o->done, &o->seq);
 }
 
 int tap_agg_one_read(struct tap_aggs *a, int id, int cpu, struct tap_stat *out)
 {
 	struct tap_agg_one *o = tap_percpu_cpu(a->one[id], a->one_size[id], cpu);
-	size_t size = tap_stat_size(&a->specs[id]);
-	for (int tries = 0;; tries++) {
-		uint32_t s1 = __atomic_load_n(&o->seq, __ATOMIC_ACQUIRE);
-		if ((s1 & 1) && tries < TAP_AGG_READ_TRIES)
-			continue;
-		memcpy(out, &o->st, size);
-		int live = !__atomic_load_n(&o->stale, __ATOMIC_RELAXED);
-		tap_rmb();
-		if (__atomic_load_n(&o->seq, __ATOMIC_RELAXED) == s1 || tries >= TAP_AGG_READ_TRIES)
-			return live && out->count;
-	}
+	return copy_stat(&o->st, &o->done, &o->seq, out, tap_stat_size(&a->specs[id]), &o->stale, 0) &&
+	       out->count;
 }
 
 /* delete x: every CPU's copy starts afresh at its next update; readers skip it till then. */

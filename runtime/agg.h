@@ -45,13 +45,15 @@ struct tap_agg_ent {
 	};
 	uint32_t gen;
 	uint32_t size;                 /* bytes, for reuse */
+	uint32_t done;                 /* st.count when no update is under way (agg_update.h) */
 	struct tap_stat st;            /* then hist buckets, then keys */
 };
 
 struct tap_agg_chunk;
 
 struct tap_agg_cpu {
-	uint32_t seq;                  /* odd while the owner is changing the buffer */
+	uint32_t seq;                  /* odd while the owner links, resets or changes more
+					  than count, sum, min and max of a data set */
 	uint32_t nbuckets;
 	struct tap_agg_ent **buckets;
 	struct tap_agg_chunk *chunks;  /* memory pool, grown a chunk at a time */
@@ -61,8 +63,9 @@ struct tap_agg_cpu {
 
 /* A statistic without a key, on one CPU: updated in place, only by that CPU. */
 struct tap_agg_one {
-	uint32_t seq;                  /* odd while its CPU changes it */
+	uint32_t seq;                  /* odd while its CPU resets it or adds to a histogram */
 	uint32_t stale;                /* set by delete: the next update starts afresh */
+	uint32_t done;                 /* st.count when no update is under way (agg_update.h) */
 	struct tap_stat st;            /* then its histogram */
 };
 

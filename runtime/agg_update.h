@@ -34,27 +34,50 @@ static inline void *tap_percpu_alloc(size_t size, int ncpus)
 #endif
 
 /* count, sum, min and max: what every statistic keeps (tapio's dictionary readers
-   print them all); histograms and @variance go through tap_stat_add. */
-static __always_inline void tap_stat_add_plain(struct tap_stat *st, int64_t v)
+   print them all); histograms and @variance go through tap_stat_add.
+   The writer's marks for readers on other CPUs (see read_ent in agg.c): storing the new
+   count opens the update and storing it again into *done closes it, so a reader that
+   finds done equal to the count it reads after its copy saw no update in between. That
+   is one store per update instead of the two increments of a sequence count. */
+static __always_inline void tap_stat_add_plain(struct tap_stat *st, uint32_t *done, int64_t v)
 {
-	int64_t min = st->min, max = st->max;
-	st->count++;
+	int64_t n = st->count + 1, min = st->min, max = st->max;
+	st->count = n;
+	tap_wmb();
 	st->sum = (int64_t)((uint64_t)st->sum + (uint64_t)v);
 	/* stored always, so that the compiler picks conditional moves: no branch */
 	st->min = v < min ? v : min;
 	st->max = v > max ? v : max;
+	tap_wmb();
+	*done = (uint32_t)n;
 }
 
-/* The update itself, inside the writer's odd sequence count, which it ends. */
-static __always_inline void tap_stat_update(struct tap_aggs *a, int id, struct tap_stat *st, int64_t v,
-					    int plain, uint32_t *seq)
+/* Any other change to a data set (a histogram, @variance, a reset) goes inside the
+   odd sequence count *seq, and ends with done equal to the count again. */
+static __always_inline void tap_stat_change_begin(uint32_t *seq)
 {
-	if (plain)
-		tap_stat_add_plain(st, v);
-	else
-		tap_stat_add(st, &a->specs[id], v);
+	(*seq)++;
+	tap_wmb();
+}
+
+static __always_inline void tap_stat_change_end(struct tap_stat *st, uint32_t *done, uint32_t *seq)
+{
+	tap_wmb();
+	*done = (uint32_t)st->count;
 	tap_wmb();
 	(*seq)++;
+}
+
+static __always_inline void tap_stat_update(struct tap_aggs *a, int id, struct tap_stat *st, int64_t v,
+					    int plain, uint32_t *done, uint32_t *seq)
+{
+	if (plain) {
+		tap_stat_add_plain(st, done, v);
+		return;
+	}
+	tap_stat_change_begin(seq);
+	tap_stat_add(st, &a->specs[id], v);
+	tap_stat_change_end(st, done, seq);
 }
 
 void tap_agg_one_restart(struct tap_aggs *a, int id, struct tap_agg_one *o);
@@ -63,11 +86,9 @@ void tap_agg_one_restart(struct tap_aggs *a, int id, struct tap_agg_one *o);
 static __always_inline void tap_agg_one_add(struct tap_aggs *a, int id, int64_t v, int plain)
 {
 	struct tap_agg_one *o = tap_percpu_this(a->one[id], a->one_size[id]);
-	o->seq++;
-	tap_wmb();
 	if (unlikely(__atomic_load_n(&o->stale, __ATOMIC_RELAXED)))
 		tap_agg_one_restart(a, id, o);
-	tap_stat_update(a, id, &o->st, v, plain, &o->seq);
+	tap_stat_update(a, id, &o->st, v, plain, &o->done, &o->seq);
 }
 
 static __always_inline uint64_t tap_agg_hid(uint32_t hash, uint32_t id)
@@ -94,9 +115,7 @@ static __always_inline void tap_agg_add_with(struct tap_ctx *c, struct tap_aggs 
 		tap_agg_add(c, a, id, k, v, near);
 		return;
 	}
-	b->seq++;
-	tap_wmb();
-	tap_stat_update(a, id, &e->st, v, plain, &b->seq);
+	tap_stat_update(a, id, &e->st, v, plain, &e->done, &b->seq);
 }
 
 #endif

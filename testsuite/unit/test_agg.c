@@ -361,6 +361,96 @@ START_TEST(inline_updates_merge_exactly)
 }
 END_TEST
 
+/* The plain update's marks (count stored first, done last) against a reader on another
+   CPU: one writer adds 1, 2, 3, ... to a statistic without keys and to one key, so any
+   whole copy holds a run of consecutive values: count == max - min + 1 and
+   2 * sum == count * (min + max). A copy with part of an update fails that. The reader
+   also deletes now and then, so restarts and resets (under the sequence count) race too. */
+#define MARK_UPDATES 10000000
+static struct tap_aggs marks;
+static struct tap_agg_spec mark_specs[] = {
+	{ "one", 0, { 0 }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0 },
+	{ "keyed", 1, { TAP_T_LONG }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0 },
+};
+
+static uint32_t kh_l(const union tap_key *k)
+{
+	return tap_hash_end(tap_hash_long(tap_hash_start(1), k[0].l));
+}
+
+static int ke_l(const union tap_key *a, const union tap_key *b)
+{
+	return a[0].l == b[0].l;
+}
+
+static void *mark_writer(void *arg)
+{
+	cpu_of_thread = (int)(intptr_t)arg;
+	struct tap_ctx *c = ctx();
+	union tap_key k[] = { { .l = 42 } };
+	for (int64_t v = 1; v <= MARK_UPDATES; v++) {
+		tap_agg_one_add(&marks, 0, v, 1);
+		tap_agg_add_with(c, &marks, 1, k, kh_l(k), ke_l, v, 1, NULL);
+	}
+	ck_assert_ptr_null(c->error);
+	free(c);
+	return NULL;
+}
+
+static void ck_run(const struct tap_stat *st)
+{
+	ck_assert_int_eq(st->count, st->max - st->min + 1);
+	ck_assert_int_eq(2 * st->sum, st->count * (st->min + st->max));
+}
+
+static void *mark_reader(void *arg)
+{
+	cpu_of_thread = 1;
+	struct tap_ctx *c = ctx();
+	struct tap_stat *st = (struct tap_stat *)c->statbuf[0];
+	union tap_key k[] = { { .l = 42 } };
+	long reads = 0, seen = 0;
+	while (!__atomic_load_n(&writers_done, __ATOMIC_ACQUIRE)) {
+		if (tap_agg_one_read(&marks, 0, 0, st)) {
+			ck_run(st);
+			seen++;
+		}
+		if (tap_agg_get(&marks, 1, k, st, (struct tap_stat *)c->statbuf[1])) {
+			ck_run(st);
+			seen++;
+		}
+		if (++reads % 5000 == 0) {
+			tap_agg_clear(&marks, 0);
+			tap_agg_delete(&marks, 1, k);
+		}
+	}
+	ck_assert_int_gt(seen, 0);
+	free(c);
+	return arg;
+}
+
+START_TEST(plain_updates_are_never_seen_torn)
+{
+	ck_assert_int_eq(tap_aggs_init(&marks, mark_specs, 2, 2, 1 << 20), 0);
+	pthread_t w, r;
+	writers_done = 0;
+	pthread_create(&r, NULL, mark_reader, NULL);
+	pthread_create(&w, NULL, mark_writer, (void *)(intptr_t)0);
+	pthread_join(w, NULL);
+	__atomic_store_n(&writers_done, 1, __ATOMIC_RELEASE);
+	pthread_join(r, NULL);
+	/* one more value: the reader's last delete may have come after the writer's last */
+	cpu_of_thread = 0;
+	tap_agg_one_add(&marks, 0, MARK_UPDATES + 1, 1);
+	struct tap_stat *st = malloc(4096);
+	ck_assert(tap_agg_one_read(&marks, 0, 0, st));
+	ck_run(st);
+	ck_assert_int_eq(st->max, MARK_UPDATES + 1);
+	tap_aggs_destroy(&marks);
+	free(st);
+}
+END_TEST
+
 /* Strings hashed and compared 8 bytes at a time agree with strcmp at every length and
    alignment, also when a string ends right before an unmapped page. */
 START_TEST(string_keys_word_at_a_time)
@@ -417,6 +507,7 @@ int main(void)
 	tcase_add_test(tc, per_cpu_updates_merge_exactly);
 	tcase_add_test(tc, pool_full_is_an_error_not_a_crash);
 	tcase_add_test(tc, inline_updates_merge_exactly);
+	tcase_add_test(tc, plain_updates_are_never_seen_torn);
 	tcase_add_test(tc, string_keys_word_at_a_time);
 	tcase_add_test(tc, slices_see_every_cpu);
 	tcase_add_test(tc, map_slices);
