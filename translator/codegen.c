@@ -430,11 +430,10 @@ static void gen_builtin(struct gen *g, struct node *n, enum builtin_id id)
 		break;
 	case B_ERROR:
 		/* The message outlives the frame: keep it in the context. */
+		/* stap reports the script's own message alone, with no "near ..." */
 		emit(g, "tap_error(c, tap_strcpy(c->errbuf, ");
 		gen_expr(g, args);
-		emit(g, "), ");
-		emit_near(g, n);
-		emit(g, ")");
+		emit(g, "), NULL)");
 		break;
 	case B_NONE:
 		break;
@@ -528,6 +527,18 @@ static void gen_assign(struct gen *g, struct node *n)
 	emit(g, "))");
 }
 
+/* A call without a value (exit()) used as a number counts as 0, as in SystemTap. */
+static void gen_operand(struct gen *g, struct node *x)
+{
+	if (x->kind == N_CALL && (x->type == T_VOID || (x->fn && x->fn->ret == T_VOID))) {
+		emit(g, "({ ");
+		gen_call(g, x);
+		emit(g, "; (int64_t)0; })");
+		return;
+	}
+	gen_expr(g, x);
+}
+
 static void gen_binary(struct gen *g, struct node *n)
 {
 	if (n->op == '.') {
@@ -561,9 +572,9 @@ static void gen_binary(struct gen *g, struct node *n)
 	if (helper) {
 		int checked = n->op == '/' || n->op == '%';
 		emit(g, "%s(%s", helper, checked ? "c, " : "");
-		gen_expr(g, n->a);
+		gen_operand(g, n->a);
 		emit(g, ", ");
-		gen_expr(g, n->b);
+		gen_operand(g, n->b);
 		if (checked) {
 			emit(g, ", ");
 			emit_near(g, n);
@@ -573,9 +584,9 @@ static void gen_binary(struct gen *g, struct node *n)
 	}
 	/* Comparisons and logic yield 0 or 1 as a long. */
 	emit(g, "((int64_t)(");
-	gen_expr(g, n->a);
+	gen_operand(g, n->a);
 	emit(g, " %s ", op_text(n->op));
-	gen_expr(g, n->b);
+	gen_operand(g, n->b);
 	emit(g, "))");
 }
 
@@ -610,7 +621,7 @@ static void gen_expr(struct gen *g, struct node *n)
 		break;
 	case N_UNARY:
 		emit(g, "((int64_t)%s(", n->op == '!' ? "!" : n->op == '~' ? "~" : n->op == '-' ? "-" : "+");
-		gen_expr(g, n->a);
+		gen_operand(g, n->a);
 		emit(g, "))");
 		break;
 	case N_PREINC:
@@ -1388,9 +1399,9 @@ static void emit_globals(FILE *out, struct script *s)
 			fprintf(out, "static struct tap_map m_%s = { .name = \"%s\", .nkeys = %d, .ktypes = ",
 				g->name, g->name, g->nkeys);
 			emit_ktypes(out, g);
-			fprintf(out, ", .vtype = %s, .max_entries = %s, .wrap = %d };\n",
+			fprintf(out, ", .vtype = %s, .max_entries = %s, .sized = %d, .wrap = %d };\n",
 				g->type == T_STRING ? "TAP_T_STR" : "TAP_T_LONG",
-				g->size ? xasprintf("%lld", (long long)g->size) : "MAXMAPENTRIES", g->wrap);
+				g->size ? xasprintf("%lld", (long long)g->size) : "MAXMAPENTRIES", g->size != 0, g->wrap);
 			continue;
 		}
 		if (g->type == T_STRING) {
