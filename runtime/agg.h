@@ -9,6 +9,7 @@
 #define TAP_AGG_H
 
 #include "map.h"
+#include "tap_once.h"
 
 enum { TAP_HIST_NONE, TAP_HIST_LOG, TAP_HIST_LINEAR };
 #define TAP_HIST_LOG_BUCKETS 128
@@ -82,20 +83,15 @@ struct tap_aggs {
 	int nspecs;
 };
 
-/* Platform layer. In the kernel they are inline: the updates generated code makes
-   use them, and a script's unit is compiled apart from the glue (kbuild_prebuilt.c).
+/* Platform layer. In the kernel it is inline: the updates generated code makes
+   use it, and a script's unit is compiled apart from the glue (kbuild_prebuilt.c).
    Event probes run with preemption off; begin and end probes may move between CPUs,
    but they never run while another probe writes statistics, so any buffer will do. */
 #ifdef __KERNEL__
 #include <linux/smp.h>
-#include <asm/barrier.h>
 static inline int tap_cpu_id(void) { return raw_smp_processor_id(); }
-static inline void tap_wmb(void) { smp_wmb(); }
-static inline void tap_rmb(void) { smp_rmb(); }
 #else
 int tap_cpu_id(void);
-void tap_wmb(void);
-void tap_rmb(void);
 #endif
 
 int tap_aggs_init(struct tap_aggs *a, const struct tap_agg_spec *specs, int nspecs, int ncpus,
@@ -139,6 +135,10 @@ void tap_stat_init(struct tap_stat *st, const struct tap_agg_spec *spec);
 /* A data set before its first value: like tap_stat_init, but min and max start at the
    far ends, so that tap_stat_add_plain needs no first-value case. */
 void tap_stat_reset(struct tap_stat *st, const struct tap_agg_spec *spec);
+#define TAP_STAT_MIN_START ((int64_t)(~(uint64_t)0 >> 1))
+#define TAP_STAT_MAX_START (-TAP_STAT_MIN_START - 1)
+/* tap_stat_reset of a data set other CPUs may be reading (a delete's restart). */
+void tap_stat_restart(struct tap_stat *st, const struct tap_agg_spec *spec);
 void tap_stat_add(struct tap_stat *st, const struct tap_agg_spec *spec, int64_t v);
 void tap_stat_merge(struct tap_stat *dst, const struct tap_stat *src, const struct tap_agg_spec *spec);
 int64_t tap_stat_avg(const struct tap_stat *st);

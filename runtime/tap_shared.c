@@ -4,6 +4,7 @@
 #include "format.c"
 #include "autoprint.c"
 #include "string_fns.c"
+#include "time_fns.c"
 #include "errno_names.c"
 #include "context.c"
 #include "map.c"

@@ -139,7 +139,7 @@ void tap_free(void *p)
 	kvfree(p);
 }
 
-/* tap_cpu_id, tap_wmb and tap_rmb are inline, in agg.h. */
+/* tap_cpu_id is inline, in agg.h. */
 
 /* ---- contexts ---- */
 
