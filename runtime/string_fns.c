@@ -106,24 +106,37 @@ static size_t escape_char(char *o, unsigned char ch)
 	return 1;
 }
 
+/* len > 0 bounds the result's length, quotes and "..." included (SystemTap 4.8's
+   text_strn: an escape is never split; a cut quoted string ends in "..." after its
+   closing quote even when that overshoots a tiny len). */
 const char *tap_fn_text_strn(struct tap_ctx *c, char *out, const char *s, int64_t len, int64_t quoted)
 {
 	size_t o = 0, limit = MAXSTRINGLEN - 1;
-	int64_t i = 0;
+	size_t room = len > 0 && (uint64_t)len < limit ? (size_t)len : limit;
+	size_t full = quoted ? 2 : 0;
+	int64_t i;
+	for (i = 0; s[i]; i++) {
+		char tmp[4];
+		full += escape_char(tmp, (unsigned char)s[i]);
+	}
+	int cut = full > room;
+	/* The text gets what the quotes and a cut's "..." leave. */
+	size_t text_room = room - (quoted ? (cut ? 5 : 2) : 0);
+	if (quoted && cut && room < 5)
+		text_room = 0;
 	if (quoted)
 		out[o++] = '"';
-	for (; s[i] && (len <= 0 || i < len); i++) {
+	for (i = 0; s[i]; i++) {
 		char tmp[4];
 		size_t n = escape_char(tmp, (unsigned char)s[i]);
-		if (o + n + (quoted ? 1 : 0) > limit)
+		if (o - (quoted ? 1 : 0) + n > text_room)
 			break;
 		memcpy(out + o, tmp, n);
 		o += n;
 	}
 	if (quoted) {
-		/* A cut string gets "..." after the closing quote, as SystemTap does. */
 		out[o++] = '"';
-		if (s[i] && (len <= 0 || i < len) && o + 3 <= limit) {
+		if (cut && o + 3 <= limit) {
 			memcpy(out + o, "...", 3);
 			o += 3;
 		}

@@ -68,6 +68,7 @@ struct node {
 	struct func *fn;        /* resolved function */
 	enum type type;
 	int tmp;                /* codegen: index of this node's string temporary */
+	int from_defined;       /* N_NUM: the answer of an @defined(...), see defined.c */
 	void *ext;              /* kind-specific extra data */
 };
 

@@ -22,6 +22,7 @@ static const struct cbuiltin table[] = {
 	{ "ppfunc", S, 0, { 0 }, "tap_fn_probefunc" },
 	{ "returnval", L, 0, { 0 }, "tap_fn_returnval" },
 	{ "is_return", L, 0, { 0 }, "tap_fn_is_return" },
+	{ "user_mode", L, 0, { 0 }, "tap_fn_user_mode" },
 	{ "gettimeofday_s", L, 0, { 0 }, "tap_fn_gettimeofday_s" },
 	{ "gettimeofday_ms", L, 0, { 0 }, "tap_fn_gettimeofday_ms" },
 	{ "gettimeofday_us", L, 0, { 0 }, "tap_fn_gettimeofday_us" },

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "diag.h"
 #include "elaborate.h"
+#include "defined.h"
 #include "builtins.h"
 #include "format.h"
 #include "parser.h"
@@ -307,23 +308,9 @@ static struct sym *array_sym(struct node *n, const char *name, struct scope *sc)
    every point of the probe. */
 static enum type infer_target(struct node *n, struct scope *sc)
 {
-	int idx = -1, conv = 0, sites = 0;
-	for (struct site *st = S->sites; sc->probe && st; st = st->next) {
-		if (st->probe != sc->probe)
-			continue;
-		sites++;
-		int found = -1;
-		for (int i = 0; i < st->nparams; i++)
-			if (!strcmp(st->params[i].name, n->str + 1))
-				found = i;
-		if (found < 0 || (idx >= 0 && (found != idx || st->params[found].conv != conv))) {
-			idx = -2;
-			break;
-		}
-		idx = found;
-		conv = st->params[found].conv;
-	}
-	if (idx < 0 || !sites) {
+	int conv = 0;
+	int idx = sc->probe ? probe_target_param(S->sites, sc->probe, n->str + 1, &conv) : -1;
+	if (idx < 0) {
 		err(n->loc, "target variable '%s' is not available in this probe%s", n->str, "");
 		return T_LONG;
 	}
@@ -818,8 +805,10 @@ static void check_foreach(struct node *n, struct scope *sc)
 			a->nkeys = nkeys;
 			changed = 1;
 		} else if (a->nkeys != nkeys) {
-			err(n->loc, "foreach has %s keys but the array has %s",
-			    xasprintf("%d", nkeys), xasprintf("%d", a->nkeys));
+			/* SystemTap's wording: the array's arity first, then this use's. */
+			err(f->array_loc, "%s%s",
+			    xasprintf("inconsistent arity (%d vs %d): array '%s' has %d key%s, the foreach names %d",
+				      a->nkeys, nkeys, a->name, a->nkeys, a->nkeys == 1 ? "" : "s", nkeys), "");
 		}
 		int i = 0;
 		for (struct node *k = f->keys; k; k = k->next, i++) {
@@ -1081,6 +1070,7 @@ int elaborate(struct script *s, int guru)
 {
 	S = s;
 	int before = diag_errors();
+	fold_defined(s);
 	check_declarations(s, guru);
 	/* Each round can only move types from unknown to known, so this terminates. */
 	for (int rounds = 0; rounds < 100; rounds++) {

@@ -31,15 +31,39 @@ struct site *site_add(struct probe *p, struct probe_point *pp, const char *kind,
 	return s;
 }
 
+int probe_target_param(const struct site *sites, const struct probe *p, const char *name, int *conv)
+{
+	int idx = -1, nsites = 0;
+	for (const struct site *st = sites; st; st = st->next) {
+		if (st->probe != p)
+			continue;
+		nsites++;
+		int found = -1;
+		for (int i = 0; i < st->nparams; i++)
+			if (!strcmp(st->params[i].name, name))
+				found = i;
+		if (found < 0 || (idx >= 0 && (found != idx || st->params[found].conv != *conv)))
+			return -1;
+		idx = found;
+		*conv = st->params[found].conv;
+	}
+	return nsites ? idx : -1;
+}
+
 struct site *probes_resolve(struct script *s)
 {
 	struct site *sites = NULL, **tail = &sites;
 	for (struct probe *p = s->probes; p; p = p->next) {
 		for (struct probe_point *pp = p->points; pp; pp = pp->next) {
+			struct site **before = tail;
 			if (probe_special_match(p, pp, &tail) || probe_timer_match(p, pp, &tail) ||
 			    probe_kprobe_match(p, pp, &tail) || probe_syscall_match(p, pp, &tail) ||
-			    probe_trace_match(p, pp, &tail))
+			    probe_trace_match(p, pp, &tail)) {
+				/* `!`: once this point resolves, the probe's later points are not tried. */
+				if (pp->sufficient && tail != before)
+					break;
 				continue;
+			}
 			if (!pp->optional)
 				diag_error(pp->loc, "probe point '%s' does not match any known probe",
 					   probe_point_text(pp));

@@ -29,6 +29,10 @@ struct site {
 	struct site *next;
 };
 
+/* The index of tracepoint parameter NAME ("pid" for $pid) in every site of probe P,
+   the same in each and with the same conversion (*conv); -1 if any site lacks it. */
+int probe_target_param(const struct site *sites, const struct probe *p, const char *name, int *conv);
+
 /* Returns the list of sites; reports unknown or malformed probe points. */
 struct site *probes_resolve(struct script *s);
 

@@ -76,6 +76,18 @@ int64_t tap_fn_is_return(struct tap_ctx *c)
 	return c->probe && c->probe->kind == TAP_PROBE_KRETPROBE;
 }
 
+/* 1 when the probe interrupted user code. Only timer.profile can: its registers are
+   those of whatever the tick interrupted. A kprobe's are kernel registers, a system
+   call's are the user registers saved at entry while the probe runs in the kernel, and
+   tracepoints and timers have none: all kernel mode, as in SystemTap. */
+int64_t tap_fn_user_mode(struct tap_ctx *c)
+{
+	const struct tap_probe *p = c->probe;
+	if (!p || !c->regs || p->kind != TAP_PROBE_PROFILE)
+		return 0;
+	return user_mode((struct pt_regs *)c->regs) ? 1 : 0;
+}
+
 int64_t tap_fn_gettimeofday_ns(struct tap_ctx *c) { return ktime_get_real_ns(); }
 int64_t tap_fn_gettimeofday_us(struct tap_ctx *c) { return div_s64(ktime_get_real_ns(), 1000); }
 int64_t tap_fn_gettimeofday_ms(struct tap_ctx *c) { return div_s64(ktime_get_real_ns(), 1000000); }

@@ -34,6 +34,9 @@ int64_t tap_fn_jiffies(struct tap_ctx *c) { return now_ns(CLOCK_MONOTONIC) / 400
 int64_t tap_fn_HZ(struct tap_ctx *c) { return 250; }
 int64_t tap_fn_num_online_cpus(struct tap_ctx *c) { return 1; }
 int64_t tap_fn_is_return(struct tap_ctx *c) { return 0; }
+/* Every probe of the user runtime runs in this ordinary process (SystemTap's
+   user-space runtime answers 1 too). */
+int64_t tap_fn_user_mode(struct tap_ctx *c) { return 1; }
 
 int64_t tap_fn_randint(struct tap_ctx *c, int64_t n)
 {

@@ -1,0 +1,152 @@
+/* @defined(EXPR) is answered during elaboration: 1 when every target expression in EXPR
+   resolves in the probe (tapc resolves $name, a tracepoint's parameter, and nothing
+   needing debuginfo: members, @cast, @var, $$vars), else 0. Code that such a constant
+   rules out is removed before type checking, so `@defined($x) ? $x : 0` and
+   `if (@defined($x)) ...` never report the missing $x, as in SystemTap. Only decisions
+   that depend on @defined are folded: `if (0) nosuch()` still reports nosuch. */
+#include <string.h>
+#include "defined.h"
+#include "parser.h"
+#include "probes.h"
+
+static const struct script *S;
+
+/* "$name" with nothing after the name */
+static int simple_target(const char *s)
+{
+	if (s[0] != '$' || !s[1] || s[1] == '$')
+		return 0;
+	for (const char *p = s + 1; *p; p++)
+		if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9')))
+			return 0;
+	return 1;
+}
+
+static int is_known_operator(const char *name)
+{
+	static const char *const known[] = { "defined", "count", "sum", "min", "max", "avg",
+					      "variance", "hist_log", "hist_linear" };
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (!strcmp(known[i], name))
+			return 1;
+	return 0;
+}
+
+static int resolves(const struct node *n, const struct probe *p)
+{
+	for (; n; n = n->next) {
+		int conv = 0;
+		if (n->kind == N_TARGET &&
+		    (!p || !simple_target(n->str) || probe_target_param(S->sites, p, n->str + 1, &conv) < 0))
+			return 0;
+		/* @cast, @var and the like need debuginfo that tapc does not read */
+		if (n->kind == N_EXTRACT && !is_known_operator(n->str))
+			return 0;
+		if (!resolves(n->a, p) || !resolves(n->b, p) || !resolves(n->c, p) || !resolves(n->d, p))
+			return 0;
+	}
+	return 1;
+}
+
+/* 1 and *v set when N is a constant decided by @defined */
+static int decided(const struct node *n, int64_t *v)
+{
+	int64_t l, r;
+	int hl, hr;
+	switch (n->kind) {
+	case N_NUM:
+		*v = n->num;
+		return n->from_defined;
+	case N_UNARY:
+		if (n->op != '!' || !decided(n->a, &l))
+			return 0;
+		*v = !l;
+		return 1;
+	case N_BINARY:
+		if (n->op != ANDAND && n->op != OROR)
+			return 0;
+		hl = decided(n->a, &l);
+		hr = decided(n->b, &r);
+		if (n->op == ANDAND && ((hl && !l) || (hl && hr))) {
+			*v = hl && hr ? l && r : 0;
+			return 1;
+		}
+		/* x || 1 still evaluates x; only a decided left side may skip the right */
+		if (n->op == OROR && ((hl && l) || (hl && hr))) {
+			*v = hl && hr ? l || r : 1;
+			return 1;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static void become(struct node *n, const struct node *with)
+{
+	struct node *next = n->next;
+	*n = *with;
+	n->next = next;
+}
+
+static void become_num(struct node *n, int64_t v)
+{
+	struct node num = { .kind = N_NUM, .loc = n->loc, .tok_kind = TK_NUMBER, .tok = "@defined",
+			    .num = v, .from_defined = 1 };
+	become(n, &num);
+}
+
+static void fold(struct node *n, const struct probe *p)
+{
+	int64_t v;
+	for (; n; n = n->next) {
+		if (n->kind == N_EXTRACT && !strcmp(n->str, "defined")) {
+			become_num(n, n->a && !n->a->next && resolves(n->a, p));
+			continue;
+		}
+		fold(n->a, p);
+		fold(n->b, p);
+		fold(n->c, p);
+		fold(n->d, p);
+		if (n->kind == N_FOREACH) {
+			struct foreach_info *f = n->ext;
+			fold(f->limit, p);
+			fold(f->body, p);
+		}
+		switch (n->kind) {
+		case N_TERNARY:
+			if (decided(n->a, &v))
+				become(n, v ? n->b : n->c);
+			break;
+		case N_IF:
+			if (decided(n->a, &v)) {
+				if (v)
+					become(n, n->b);
+				else if (n->c)
+					become(n, n->c);
+				else
+					become(n, &(struct node){ .kind = N_NOP, .loc = n->loc });
+			}
+			break;
+		case N_UNARY:
+		case N_BINARY:
+			if (decided(n, &v))
+				become_num(n, v != 0);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+void fold_defined(struct script *s)
+{
+	S = s;
+	for (struct func *f = s->funcs; f; f = f->next)
+		fold(f->body, NULL);
+	for (struct probe *p = s->probes; p; p = p->next) {
+		fold(p->cond, p);
+		fold(p->body, p);
+	}
+}
