@@ -70,9 +70,10 @@ static inline void tap_print_commit(struct tap_ctx *c, const char *end)
 }
 
 /* n statements are about to run (tapc counts a straight run of them, and a loop's
-   round with its body's first statements, at once): count them against MAXACTION. */
+   round with its body's first statements, at once): count them against the budget,
+   which, as in SystemTap, runs out when they reach it. */
 #define TAP_ACTIONS(c, n, near, label) do { \
-	if (unlikely(((c)->actions += (n)) > MAXACTION)) { \
+	if (unlikely(((c)->actions += (n)) >= MAXACTION_INTERRUPTIBLE)) { \
 		tap_error((c), "MAXACTION exceeded", (near)); \
 		(c)->fatal = 1; \
 		goto label; \

@@ -8,6 +8,11 @@
 #ifndef MAXACTION
 #define MAXACTION 1000
 #endif
+/* SystemTap 4.8 runs every probe "interruptible", so the budget a probe really gets is
+   this one; -D MAXACTION=N scales it as there. */
+#ifndef MAXACTION_INTERRUPTIBLE
+#define MAXACTION_INTERRUPTIBLE (MAXACTION * 10)
+#endif
 #ifndef MAXNESTING
 #define MAXNESTING 10
 #endif

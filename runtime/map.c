@@ -85,7 +85,13 @@ struct tap_map_ent *tap_map_insert(struct tap_ctx *c, struct tap_map *m, const u
 		return e;
 	if (m->count >= m->max_entries) {
 		if (!m->wrap || !m->oldest) {
-			tap_error(c, "Array overflow, check size limit", near);
+			if (!m->sized) {
+				tap_error(c, "Array overflow, check MAXMAPENTRIES", near);
+			} else if (!c->error) {
+				struct tap_fmt_arg arg = { 0, m->max_entries, NULL };
+				tap_format(c->errbuf, sizeof c->errbuf, "Array overflow, check size limit (%d)", &arg, 1);
+				tap_error(c, c->errbuf, near);
+			}
 			return NULL;
 		}
 		struct tap_map_ent *old = m->oldest;

@@ -32,6 +32,7 @@ struct tap_map {
 	uint8_t ktypes[TAP_MAX_KEYS];
 	int vtype;
 	int64_t max_entries;
+	int sized;                         /* global a[N]: N was given */
 	int wrap;                          /* global a%: the oldest entry makes room */
 	int64_t count;
 	uint32_t nbuckets;

@@ -438,11 +438,10 @@ static void gen_builtin(struct gen *g, struct node *n, enum builtin_id id)
 		break;
 	case B_ERROR:
 		/* The message outlives the frame: keep it in the context. */
+		/* stap reports the script's own message alone, with no "near ..." */
 		emit(g, "tap_error(c, tap_strcpy(c->errbuf, ");
 		gen_expr(g, args);
-		emit(g, "), ");
-		emit_near(g, n);
-		emit(g, ")");
+		emit(g, "), NULL)");
 		break;
 	case B_NONE:
 		break;
@@ -1428,9 +1427,9 @@ static void emit_globals(FILE *out, struct script *s)
 			fprintf(out, "static struct tap_map m_%s = { .name = \"%s\", .nkeys = %d, .ktypes = ",
 				g->name, g->name, g->nkeys);
 			emit_ktypes(out, g);
-			fprintf(out, ", .vtype = %s, .max_entries = %s, .wrap = %d };\n",
+			fprintf(out, ", .vtype = %s, .max_entries = %s, .sized = %d, .wrap = %d };\n",
 				g->type == T_STRING ? "TAP_T_STR" : "TAP_T_LONG",
-				g->size ? xasprintf("%lld", (long long)g->size) : "MAXMAPENTRIES", g->wrap);
+				g->size ? xasprintf("%lld", (long long)g->size) : "MAXMAPENTRIES", g->size != 0, g->wrap);
 			continue;
 		}
 		if (g->type == T_STRING) {

@@ -278,8 +278,6 @@ static void check_print_call(const struct node *n)
 	}
 }
 
-/* @count(s) and the like take one operand; @hist_linear(s, start, stop, interval) takes
-   three literal numbers after it (a '-' in front of one is part of it). */
 /* The literal numbers after the statistic (a '-' in front of one is part of it). */
 static void check_literal_args(struct node *n, const char *msg)
 {
@@ -749,6 +747,7 @@ call
 	: IDENT '(' args ')' { $$ = ident_node(N_CALL, @1, $1); $$->a = $3; check_print_call($$); }
 	| AT_IDENT '(' args ')' {
 		$$ = ident_node(N_EXTRACT, @1, $1); $$->tok = xasprintf("@%s", $1); $$->a = $3;
+		$$->tok_kind = TK_OPERATOR; /* stap's runtime errors say "near operator '@max'" */
 		check_extractor($$);
 	  }
 	;
