@@ -22,6 +22,8 @@ const char *tap_fn_probefunc(struct tap_ctx *c, char *out);
 int64_t tap_fn_returnval(struct tap_ctx *c);
 int64_t tap_fn_is_return(struct tap_ctx *c);
 int64_t tap_fn_user_mode(struct tap_ctx *c);
+int64_t tap_fn_addr(struct tap_ctx *c);
+const char *tap_fn_symname(struct tap_ctx *c, char *out, int64_t addr);
 int64_t tap_fn_gettimeofday_s(struct tap_ctx *c);
 int64_t tap_fn_gettimeofday_ms(struct tap_ctx *c);
 int64_t tap_fn_gettimeofday_us(struct tap_ctx *c);

@@ -23,6 +23,8 @@ static const struct cbuiltin table[] = {
 	{ "returnval", L, 0, { 0 }, "tap_fn_returnval" },
 	{ "is_return", L, 0, { 0 }, "tap_fn_is_return" },
 	{ "user_mode", L, 0, { 0 }, "tap_fn_user_mode" },
+	{ "addr", L, 0, { 0 }, "tap_fn_addr" },
+	{ "symname", S, 1, { L }, "tap_fn_symname" },
 	{ "gettimeofday_s", L, 0, { 0 }, "tap_fn_gettimeofday_s" },
 	{ "gettimeofday_ms", L, 0, { 0 }, "tap_fn_gettimeofday_ms" },
 	{ "gettimeofday_us", L, 0, { 0 }, "tap_fn_gettimeofday_us" },

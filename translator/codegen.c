@@ -535,6 +535,18 @@ static void gen_assign(struct gen *g, struct node *n)
 	emit(g, "))");
 }
 
+/* A call without a value (exit()) used as a number counts as 0, as in SystemTap. */
+static void gen_operand(struct gen *g, struct node *x)
+{
+	if (x->kind == N_CALL && (x->type == T_VOID || (x->fn && x->fn->ret == T_VOID))) {
+		emit(g, "({ ");
+		gen_call(g, x);
+		emit(g, "; (int64_t)0; })");
+		return;
+	}
+	gen_expr(g, x);
+}
+
 static void gen_binary(struct gen *g, struct node *n)
 {
 	if (n->op == '.') {
@@ -568,9 +580,9 @@ static void gen_binary(struct gen *g, struct node *n)
 	if (helper) {
 		int checked = n->op == '/' || n->op == '%';
 		emit(g, "%s(%s", helper, checked ? "c, " : "");
-		gen_expr(g, n->a);
+		gen_operand(g, n->a);
 		emit(g, ", ");
-		gen_expr(g, n->b);
+		gen_operand(g, n->b);
 		if (checked) {
 			emit(g, ", ");
 			emit_near(g, n);
@@ -580,9 +592,9 @@ static void gen_binary(struct gen *g, struct node *n)
 	}
 	/* Comparisons and logic yield 0 or 1 as a long. */
 	emit(g, "((int64_t)(");
-	gen_expr(g, n->a);
+	gen_operand(g, n->a);
 	emit(g, " %s ", op_text(n->op));
-	gen_expr(g, n->b);
+	gen_operand(g, n->b);
 	emit(g, "))");
 }
 
@@ -617,7 +629,7 @@ static void gen_expr(struct gen *g, struct node *n)
 		break;
 	case N_UNARY:
 		emit(g, "((int64_t)%s(", n->op == '!' ? "!" : n->op == '~' ? "~" : n->op == '-' ? "-" : "+");
-		gen_expr(g, n->a);
+		gen_operand(g, n->a);
 		emit(g, "))");
 		break;
 	case N_PREINC:

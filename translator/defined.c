@@ -1,5 +1,5 @@
-/* @defined(EXPR) is answered during elaboration: 1 when every target expression in EXPR
-   resolves in the probe (tapc resolves $name, a tracepoint's parameter, and nothing
+/* @defined(EXPR) is answered during elaboration: 1 when EXPR has target expressions and
+   every one resolves in the probe (tapc resolves $name, a tracepoint's parameter, and nothing
    needing debuginfo: members, @cast, @var, $$vars), else 0. Code that such a constant
    rules out is removed before type checking, so `@defined($x) ? $x : 0` and
    `if (@defined($x)) ...` never report the missing $x, as in SystemTap. Only decisions
@@ -33,17 +33,20 @@ static int is_known_operator(const char *name)
 	return 0;
 }
 
-static int resolves(const struct node *n, const struct probe *p)
+/* Counts N's target expressions in *found; 0 if one of them does not resolve. */
+static int resolves(const struct node *n, const struct probe *p, int *found)
 {
 	for (; n; n = n->next) {
 		int conv = 0;
+		*found += n->kind == N_TARGET;
 		if (n->kind == N_TARGET &&
 		    (!p || !simple_target(n->str) || probe_target_param(S->sites, p, n->str + 1, &conv) < 0))
 			return 0;
 		/* @cast, @var and the like need debuginfo that tapc does not read */
 		if (n->kind == N_EXTRACT && !is_known_operator(n->str))
 			return 0;
-		if (!resolves(n->a, p) || !resolves(n->b, p) || !resolves(n->c, p) || !resolves(n->d, p))
+		if (!resolves(n->a, p, found) || !resolves(n->b, p, found) || !resolves(n->c, p, found) ||
+		    !resolves(n->d, p, found))
 			return 0;
 	}
 	return 1;
@@ -102,7 +105,9 @@ static void fold(struct node *n, const struct probe *p)
 	int64_t v;
 	for (; n; n = n->next) {
 		if (n->kind == N_EXTRACT && !strcmp(n->str, "defined")) {
-			become_num(n, n->a && !n->a->next && resolves(n->a, p));
+			/* an expression without target variables is not "defined" either */
+			int found = 0;
+			become_num(n, n->a && !n->a->next && resolves(n->a, p, &found) && found);
 			continue;
 		}
 		fold(n->a, p);

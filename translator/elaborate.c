@@ -319,6 +319,13 @@ static enum type infer_target(struct node *n, struct scope *sc)
 	return T_LONG;
 }
 
+/* SystemTap lets a call without a value (exit(), a function that returns nothing)
+   stand for a number, as in `done && exit()`: it counts as 0. */
+static int long_operand(const struct node *x, enum type t)
+{
+	return t == T_LONG || t == T_UNKNOWN || (t == T_VOID && x->kind == N_CALL);
+}
+
 static void check_lvalue(struct node *n)
 {
 	if (n->kind != N_VAR && n->kind != N_INDEX && n->kind != N_TARGET)
@@ -665,7 +672,7 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 			set_lvalue_type(n->a, T_LONG);
 			note_modified(n->a, sc);
 		}
-		if (l != T_LONG && l != T_UNKNOWN)
+		if (n->kind == N_UNARY ? !long_operand(n->a, l) : l != T_LONG && l != T_UNKNOWN)
 			err(n->loc, "type mismatch (%s vs. %s)", type_name(l), "long");
 		t = T_LONG;
 		break;
@@ -702,9 +709,9 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 		default:
 			l = infer(n->a, sc, T_LONG);
 			r = infer(n->b, sc, T_LONG);
-			if ((l != T_LONG && l != T_UNKNOWN) || (r != T_LONG && r != T_UNKNOWN))
+			if (!long_operand(n->a, l) || !long_operand(n->b, r))
 				err(n->loc, "type mismatch (%s vs. %s)",
-				    type_name(l != T_LONG ? l : r), "long");
+				    type_name(!long_operand(n->a, l) ? l : r), "long");
 			t = T_LONG;
 		}
 		break;

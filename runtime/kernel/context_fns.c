@@ -6,6 +6,7 @@
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/random.h>
+#include <linux/kallsyms.h>
 
 int64_t tap_fn_pid(struct tap_ctx *c) { return current->tgid; }
 int64_t tap_fn_tid(struct tap_ctx *c) { return current->pid; }
@@ -86,6 +87,35 @@ int64_t tap_fn_user_mode(struct tap_ctx *c)
 	if (!p || !c->regs || p->kind != TAP_PROBE_PROFILE)
 		return 0;
 	return user_mode((struct pt_regs *)c->regs) ? 1 : 0;
+}
+
+/* The instruction pointer of the registers the probe has: a kprobe's (in the kernel),
+   timer.profile's (user or kernel, see user_mode()); 0 for the others. */
+int64_t tap_fn_addr(struct tap_ctx *c)
+{
+	const struct tap_probe *p = c->probe;
+	if (!p || !c->regs || (p->kind != TAP_PROBE_PROFILE && p->kind != TAP_PROBE_KPROBE &&
+			       p->kind != TAP_PROBE_KRETPROBE))
+		return 0;
+	return (int64_t)instruction_pointer((struct pt_regs *)c->regs);
+}
+
+/* The kernel function containing addr, from the running kernel's symbol table; the
+   address in hex (%p) when there is none, as SystemTap prints it. */
+const char *tap_fn_symname(struct tap_ctx *c, char *out, int64_t addr)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	char *module;
+	sprint_symbol_no_offset(sym, (unsigned long)addr);
+	if (!strncmp(sym, "0x", 2)) {
+		struct tap_fmt_arg arg = { 0, addr, NULL };
+		tap_format(out, MAXSTRINGLEN, "%p", &arg, 1);
+		return out;
+	}
+	module = strstr(sym, " [");
+	if (module)
+		*module = '\0';
+	return tap_strcpy(out, sym);
 }
 
 int64_t tap_fn_gettimeofday_ns(struct tap_ctx *c) { return ktime_get_real_ns(); }

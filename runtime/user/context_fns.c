@@ -37,6 +37,16 @@ int64_t tap_fn_is_return(struct tap_ctx *c) { return 0; }
 /* Every probe of the user runtime runs in this ordinary process (SystemTap's
    user-space runtime answers 1 too). */
 int64_t tap_fn_user_mode(struct tap_ctx *c) { return 1; }
+/* no probe here has registers */
+int64_t tap_fn_addr(struct tap_ctx *c) { return 0; }
+
+/* There is no kernel symbol table to look in: the address in hex, as for an unknown one. */
+const char *tap_fn_symname(struct tap_ctx *c, char *out, int64_t addr)
+{
+	struct tap_fmt_arg arg = { 0, addr, NULL };
+	tap_format(out, MAXSTRINGLEN, "%p", &arg, 1);
+	return out;
+}
 
 int64_t tap_fn_randint(struct tap_ctx *c, int64_t n)
 {

@@ -33,7 +33,7 @@ static struct tap_ctx *ctx(void)
 START_TEST(map_set_get_delete_and_overflow)
 {
 	struct tap_map m = { .name = "m", .nkeys = 2, .ktypes = { TAP_T_STR, TAP_T_LONG },
-			     .vtype = TAP_T_LONG, .max_entries = 3 };
+			     .vtype = TAP_T_LONG, .max_entries = 3, .sized = 1 };
 	struct tap_ctx *c = ctx();
 	ck_assert_int_eq(tap_map_init(&m), 0);
 	union tap_key k1[] = { { .s = "a" }, { .l = 1 } }, k2[] = { { .s = "b" }, { .l = 2 } };
@@ -48,7 +48,25 @@ START_TEST(map_set_get_delete_and_overflow)
 		union tap_key k[] = { { .s = "x" }, { .l = i } };
 		tap_map_set_long(c, &m, k, i, NULL);
 	}
-	ck_assert_str_eq(c->error, "Array overflow, check size limit");
+	ck_assert_str_eq(c->error, "Array overflow, check size limit (3)");
+	tap_map_destroy(&m);
+	free(c);
+}
+END_TEST
+
+/* Without a declared size the limit is MAXMAPENTRIES, and the message says so. */
+START_TEST(map_overflow_names_maxmapentries)
+{
+	struct tap_map m = { .name = "m", .nkeys = 1, .ktypes = { TAP_T_LONG }, .vtype = TAP_T_LONG,
+			     .max_entries = 2 };
+	struct tap_ctx *c = ctx();
+	ck_assert_int_eq(tap_map_init(&m), 0);
+	for (int i = 0; i < 3; i++) {
+		union tap_key k[] = { { .l = i } };
+		tap_map_set_long(c, &m, k, i, NULL);
+	}
+	ck_assert_str_eq(c->error, "Array overflow, check MAXMAPENTRIES");
+	ck_assert_int_eq(m.count, 2);
 	tap_map_destroy(&m);
 	free(c);
 }
@@ -503,6 +521,7 @@ int main(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, map_set_get_delete_and_overflow);
+	tcase_add_test(tc, map_overflow_names_maxmapentries);
 	tcase_add_test(tc, map_sorted_iteration_is_stable);
 	tcase_add_test(tc, per_cpu_updates_merge_exactly);
 	tcase_add_test(tc, pool_full_is_an_error_not_a_crash);
