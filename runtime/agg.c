@@ -62,9 +62,11 @@ int tap_aggs_init(struct tap_aggs *a, const struct tap_agg_spec *specs, int nspe
 		b->nbuckets = TAP_AGG_BUCKETS;
 		b->limit = pool_bytes_per_cpu;
 		b->buckets = tap_alloc(b->nbuckets * sizeof *b->buckets);
-		if (!b->buckets)
+		b->added = tap_alloc((nspecs + 1) * sizeof *b->added);
+		if (!b->buckets || !b->added)
 			return -1;
 		memset(b->buckets, 0, b->nbuckets * sizeof *b->buckets);
+		memset(b->added, 0, (nspecs + 1) * sizeof *b->added);
 	}
 	return 0;
 }
@@ -78,6 +80,7 @@ void tap_aggs_destroy(struct tap_aggs *a)
 			tap_free(ch);
 		}
 		tap_free(a->cpu[i].buckets);
+		tap_free(a->cpu[i].added);
 	}
 	for (int id = 0; a->one && id < a->nspecs; id++)
 		if (a->one[id])
@@ -195,6 +198,25 @@ static struct tap_agg_ent *new_ent(struct tap_aggs *a, struct tap_agg_cpu *b, in
 	return e;
 }
 
+/* As in SystemTap, each CPU holds at most max_entries data sets of one statistics
+   array. b->added only grows, so at the limit the live ones are counted for real. */
+static int over_limit(struct tap_ctx *c, struct tap_aggs *a, struct tap_agg_cpu *b, int id,
+		      const char *near)
+{
+	const struct tap_agg_spec *sp = &a->specs[id];
+	if (sp->max_entries <= 0 || b->added[id] < sp->max_entries)
+		return 0;
+	uint32_t live = 0, gen = current_gen(a, id);
+	for (uint32_t i = 0; i < b->nbuckets; i++)
+		for (struct tap_agg_ent *e = b->buckets[i]; e; e = e->next)
+			live += e->id == id && e->gen == gen;
+	b->added[id] = live;
+	if (live < sp->max_entries)
+		return 0;
+	tap_array_overflow(c, sp->sized, sp->max_entries, near);
+	return 1;
+}
+
 void tap_agg_add(struct tap_ctx *c, struct tap_aggs *a, int id, const union tap_key *k, int64_t v,
 		 const char *near)
 {
@@ -208,6 +230,10 @@ void tap_agg_add(struct tap_ctx *c, struct tap_aggs *a, int id, const union tap_
 	struct tap_agg_ent *e = b->buckets[h & (b->nbuckets - 1)];
 	while (e && !keys_equal(e, id, h, k, sp))
 		e = e->next;
+	if ((!e || e->gen != current_gen(a, id)) && over_limit(c, a, b, id, near))
+		return;
+	if (!e || e->gen != current_gen(a, id))
+		b->added[id]++;
 	/* Only this CPU writes its buffer, so plain increments make the sequence count. */
 	tap_stat_change_begin(&b->seq);
 	if (!e) {

@@ -25,6 +25,7 @@ struct tap_agg_spec {
 	int64_t max_entries;
 	int var_shift;                 /* @variance(x, N): its bit shift N (0..62), else 0 */
 	int variance;                  /* @variance is used: keep its running state */
+	int sized;                     /* global a[N]: max_entries is N, not MAXMAPENTRIES */
 };
 
 struct tap_stat {
@@ -59,6 +60,8 @@ struct tap_agg_cpu {
 	struct tap_agg_chunk *chunks;  /* memory pool, grown a chunk at a time */
 	size_t used, limit;
 	struct tap_agg_ent *spare;     /* reclaimed data sets */
+	uint32_t *added;               /* per aggregation: data sets this CPU linked or revived
+					  (at least its live ones: deletes do not lower it) */
 };
 
 /* A statistic without a key, on one CPU: updated in place, only by that CPU. */

@@ -31,6 +31,8 @@ struct tap_ctx {
 	size_t olen;            /* bytes in obuf */
 	char obuf[TAP_PRINT_BUF_SIZE];
 	char errbuf[MAXSTRINGLEN];
+	char tok[MAXSTRINGLEN]; /* tokenize(): the string being split ... */
+	size_t tok_pos;         /* ... and where the next token starts */
 	int64_t statbuf[2][TAP_STAT_WORDS]; /* merged statistics being read */
 };
 

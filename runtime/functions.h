@@ -1,6 +1,7 @@
 /* Functions scripts call by name (translator/builtins.c lists them). String results are
    written to `out` (MAXSTRINGLEN bytes) and returned. The platform-specific ones live in
-   kernel/context_fns.c and user/context_fns.c; the portable ones in string_fns.c. */
+   kernel/context_fns.c and user/context_fns.c; the portable ones in string_fns.c
+   and time_fns.c; warn() in session.c. */
 #ifndef TAP_FUNCTIONS_H
 #define TAP_FUNCTIONS_H
 
@@ -31,6 +32,8 @@ int64_t tap_fn_gettimeofday_ns(struct tap_ctx *c);
 int64_t tap_fn_local_clock_ns(struct tap_ctx *c);
 int64_t tap_fn_local_clock_us(struct tap_ctx *c);
 int64_t tap_fn_cpu_clock_ns(struct tap_ctx *c, int64_t cpu);
+int64_t tap_fn_ktime_get_ns(struct tap_ctx *c);
+int64_t tap_fn_get_cycles(struct tap_ctx *c);
 int64_t tap_fn_jiffies(struct tap_ctx *c);
 int64_t tap_fn_HZ(struct tap_ctx *c);
 int64_t tap_fn_num_online_cpus(struct tap_ctx *c);
@@ -42,10 +45,26 @@ const char *tap_fn_user_string_n(struct tap_ctx *c, char *out, int64_t addr, int
 const char *tap_fn_kernel_string(struct tap_ctx *c, char *out, int64_t addr);
 const char *tap_fn_kernel_string2(struct tap_ctx *c, char *out, int64_t addr, const char *err);
 const char *tap_fn_kernel_string_n(struct tap_ctx *c, char *out, int64_t addr, int64_t n);
-int64_t tap_fn_user_long(struct tap_ctx *c, int64_t addr);
-int64_t tap_fn_user_int(struct tap_ctx *c, int64_t addr);
-int64_t tap_fn_user_short(struct tap_ctx *c, int64_t addr);
-int64_t tap_fn_user_char(struct tap_ctx *c, int64_t addr);
+/* user_NAME(addr), user_NAME_error(addr), user_NAME_warn(addr) */
+#define TAP_USER_READERS(name) int64_t tap_fn_##name(struct tap_ctx *c, int64_t addr); \
+	int64_t tap_fn_##name##_error(struct tap_ctx *c, int64_t addr); \
+	int64_t tap_fn_##name##_warn(struct tap_ctx *c, int64_t addr);
+TAP_USER_READERS(user_char)
+TAP_USER_READERS(user_short)
+TAP_USER_READERS(user_ushort)
+TAP_USER_READERS(user_int)
+TAP_USER_READERS(user_long)
+TAP_USER_READERS(user_ulong)
+TAP_USER_READERS(user_int8)
+TAP_USER_READERS(user_uint8)
+TAP_USER_READERS(user_int16)
+TAP_USER_READERS(user_uint16)
+TAP_USER_READERS(user_int32)
+TAP_USER_READERS(user_uint32)
+TAP_USER_READERS(user_int64)
+TAP_USER_READERS(user_uint64)
+#undef TAP_USER_READERS
+int64_t tap_fn_kernel_pointer(struct tap_ctx *c, int64_t addr);
 int64_t tap_fn_kernel_long(struct tap_ctx *c, int64_t addr);
 int64_t tap_fn_kernel_int(struct tap_ctx *c, int64_t addr);
 int64_t tap_fn_kernel_short(struct tap_ctx *c, int64_t addr);
@@ -61,6 +80,9 @@ int64_t tap_fn_strtol(struct tap_ctx *c, const char *s, int64_t base);
 const char *tap_fn_text_str(struct tap_ctx *c, char *out, const char *s);
 const char *tap_fn_text_strn(struct tap_ctx *c, char *out, const char *s, int64_t len, int64_t quoted);
 const char *tap_fn_string_quoted(struct tap_ctx *c, char *out, const char *s);
+const char *tap_fn_tokenize(struct tap_ctx *c, char *out, const char *input, const char *delim);
+const char *tap_fn_ctime(struct tap_ctx *c, char *out, int64_t t);
+void tap_fn_warn(struct tap_ctx *c, const char *msg);
 const char *tap_fn_toupper(struct tap_ctx *c, char *out, const char *s);
 const char *tap_fn_tolower(struct tap_ctx *c, char *out, const char *s);
 int64_t tap_fn_isdigit(struct tap_ctx *c, const char *s);

@@ -77,6 +77,18 @@ static void unlink_ent(struct tap_map *m, struct tap_map_ent *e)
 	m->count--;
 }
 
+/* SystemTap's words: the declared size, or MAXMAPENTRIES for an array without one. */
+void tap_array_overflow(struct tap_ctx *c, int sized, int64_t limit, const char *near)
+{
+	if (!sized) {
+		tap_error(c, "Array overflow, check MAXMAPENTRIES", near);
+	} else if (!c->error) {
+		struct tap_fmt_arg arg = { 0, limit, NULL };
+		tap_format(c->errbuf, sizeof c->errbuf, "Array overflow, check size limit (%d)", &arg, 1);
+		tap_error(c, c->errbuf, near);
+	}
+}
+
 struct tap_map_ent *tap_map_insert(struct tap_ctx *c, struct tap_map *m, const union tap_key *k,
 				   const char *near)
 {
@@ -85,13 +97,7 @@ struct tap_map_ent *tap_map_insert(struct tap_ctx *c, struct tap_map *m, const u
 		return e;
 	if (m->count >= m->max_entries) {
 		if (!m->wrap || !m->oldest) {
-			if (!m->sized) {
-				tap_error(c, "Array overflow, check MAXMAPENTRIES", near);
-			} else if (!c->error) {
-				struct tap_fmt_arg arg = { 0, m->max_entries, NULL };
-				tap_format(c->errbuf, sizeof c->errbuf, "Array overflow, check size limit (%d)", &arg, 1);
-				tap_error(c, c->errbuf, near);
-			}
+			tap_array_overflow(c, m->sized, m->max_entries, near);
 			return NULL;
 		}
 		struct tap_map_ent *old = m->oldest;

@@ -62,6 +62,8 @@ tap_map_find_with(struct tap_map *m, uint32_t h, const union tap_key *k,
 			return e;
 	return NULL;
 }
+/* Sets the "Array overflow" error for an array or statistics array that is full. */
+void tap_array_overflow(struct tap_ctx *c, int sized, int64_t limit, const char *near);
 /* Finds or creates; NULL with "Array overflow" set on c when full. */
 struct tap_map_ent *tap_map_insert(struct tap_ctx *c, struct tap_map *m, const union tap_key *k,
 				   const char *near);

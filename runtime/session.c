@@ -46,6 +46,45 @@ static void tap_report_error(struct tap_ctx *c)
 	}
 }
 
+/* The hashes of the warnings already shown: SystemTap shows each text once. Filled
+   without a lock (a probe may warn on every CPU); when full, warnings are shown. */
+#define TAP_WARNED_SLOTS 256
+static uint64_t tap_warned[TAP_WARNED_SLOTS];
+
+static int tap_warned_before(const char *text, size_t len)
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)text[i]) * 1099511628211ULL;
+	h |= 1; /* 0 marks a free slot */
+	for (size_t i = 0; i < TAP_WARNED_SLOTS; i++) {
+		uint64_t *slot = &tap_warned[(h + i) % TAP_WARNED_SLOTS], seen = 0;
+		if (__atomic_compare_exchange_n(slot, &seen, h, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			return 0;
+		if (seen == h)
+			return 1;
+	}
+	return 0;
+}
+
+/* warn(msg): "WARNING: msg" on the user's stderr, once per text; the script goes on.
+   A newline ending msg is the line's own. */
+void tap_fn_warn(struct tap_ctx *c, const char *msg)
+{
+	static const char prefix[] = "WARNING: ";
+	char line[sizeof prefix + MAXSTRINGLEN];
+	size_t len = strnlen(msg, MAXSTRINGLEN - 1), n = sizeof prefix - 1;
+	if (len && msg[len - 1] == '\n')
+		len--;
+	if (tap_warned_before(msg, len))
+		return;
+	memcpy(line, prefix, n);
+	memcpy(line + n, msg, len);
+	n += len;
+	line[n++] = '\n';
+	tap_output_err(c, line, n);
+}
+
 /* Runs one handler on a prepared context, then sends its output and any error. */
 static void tap_run_probe(struct tap_ctx *c, const struct tap_probe *p)
 {

@@ -209,3 +209,28 @@ const char *tap_fn_errno_str(struct tap_ctx *c, char *out, int64_t e)
 	const char *name = tap_errno_name(e);
 	return tap_strcpy(out, name ? name : "");
 }
+
+/* tokenize(input, delim): a non-empty input starts a new string to split; each call
+   returns its next non-empty token (delimiters: any byte of delim), "" at the end.
+   The string is kept in the context, so a probe can walk it in a loop. */
+const char *tap_fn_tokenize(struct tap_ctx *c, char *out, const char *input, const char *delim)
+{
+	size_t len;
+	if (input[0]) {
+		tap_strcpy(c->tok, input);
+		c->tok_pos = 0;
+	}
+	len = strnlen(c->tok, MAXSTRINGLEN - 1);
+	out[0] = '\0';
+	while (c->tok_pos < len) {
+		const char *start = c->tok + c->tok_pos;
+		size_t n = strcspn(start, delim);
+		c->tok_pos += n + 1;
+		if (n) {
+			memcpy(out, start, n);
+			out[n] = '\0';
+			break;
+		}
+	}
+	return out;
+}

@@ -2,4 +2,5 @@
 #include "format.c"
 #include "autoprint.c"
 #include "string_fns.c"
+#include "time_fns.c"
 #include "errno_names.c"

@@ -9,7 +9,7 @@ passes=0
 
 # check NAME EXPECTED_DIR ACTUAL_OUT ACTUAL_ERR ACTUAL_RC
 # Expected: NAME.out (exact stdout), NAME.rc (exit status, default 0),
-# NAME.err (each line must appear somewhere in stderr).
+# NAME.err (each line must appear somewhere in stderr), NAME.errexact (all of stderr).
 check() {
 	local name=$1 dir=$2 out=$3 err=$4 rc=$5 want_rc=0 ok=1
 	[ -f "$dir/$name.rc" ] && want_rc=$(cat "$dir/$name.rc")
@@ -29,6 +29,11 @@ check() {
 				ok=0
 			fi
 		done < "$dir/$name.err"
+	fi
+	if [ -f "$dir/$name.errexact" ] && ! cmp -s "$dir/$name.errexact" "$err"; then
+		echo "FAIL $name: stderr differs (expected, actual):"
+		diff "$dir/$name.errexact" "$err" | head -20
+		ok=0
 	fi
 	if [ $ok = 0 ]; then
 		echo "  stderr was:"; head -10 "$err" | sed 's/^/    /'

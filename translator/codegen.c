@@ -1464,11 +1464,11 @@ static void emit_globals(FILE *out, struct script *s)
 			continue;
 		fprintf(out, "\t{ \"%s\", %d, ", g->name, g->is_array ? g->nkeys : 0);
 		emit_ktypes(out, g->is_array ? g : &(struct sym){ .nkeys = 0 });
-		fprintf(out, ", %s, %lldLL, %lldLL, %lldLL, 0, %s, %d, %d },\n",
+		fprintf(out, ", %s, %lldLL, %lldLL, %lldLL, 0, %s, %d, %d, %d },\n",
 			g->hist == 1 ? "TAP_HIST_LOG" : g->hist == 2 ? "TAP_HIST_LINEAR" : "TAP_HIST_NONE",
 			(long long)g->hist_start, (long long)g->hist_stop, (long long)g->hist_interval,
 			g->size ? xasprintf("%lld", (long long)g->size) : "MAXMAPENTRIES", g->var_shift,
-			g->uses_variance);
+			g->uses_variance, g->size != 0);
 	}
 	fprintf(out, "};\nstatic struct tap_aggs tap_aggs;\n\n");
 	for (struct sym *g = s->globals; g; g = g->next)

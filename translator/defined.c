@@ -134,6 +134,15 @@ static void fold(struct node *n, const struct probe *p)
 					become(n, &(struct node){ .kind = N_NOP, .loc = n->loc });
 			}
 			break;
+		case N_WHILE:
+			if (decided(n->a, &v) && !v)
+				become(n, &(struct node){ .kind = N_NOP, .loc = n->loc });
+			break;
+		case N_FOR:
+			/* a loop that never runs keeps only its initialization */
+			if (n->b && decided(n->b, &v) && !v)
+				become(n, &(struct node){ .kind = n->a ? N_EXPR : N_NOP, .loc = n->loc, .a = n->a });
+			break;
 		case N_UNARY:
 		case N_BINARY:
 			if (decided(n, &v))

@@ -31,6 +31,29 @@ struct site *site_add(struct probe *p, struct probe_point *pp, const char *kind,
 	return s;
 }
 
+/* Why a SystemTap probe family tapc does not have cannot be used, so the error says
+   more than "no match". */
+static const char *missing_family(const struct probe_point *pp)
+{
+	static const struct { const char *first, *second, *why; } families[] = {
+		{ "kernel", "function", "it needs the kernel's debuginfo, which tapc does not read; "
+					"kprobe.function(\"NAME\") or kernel.trace(\"NAME\") may do" },
+		{ "kernel", "statement", "it needs the kernel's debuginfo, which tapc does not read" },
+		{ "module", NULL, "module probes need debuginfo, which tapc does not read" },
+		{ "process", NULL, "tapc does not support user-space probes (process(...)) yet" },
+		{ "netfilter", NULL, "tapc does not support netfilter hook probes" },
+		{ "perf", NULL, "tapc does not support perf event probes" },
+		{ "procfs", NULL, "tapc does not support procfs probes" },
+		{ "input", NULL, "tapc does not support input probes (reading the session's standard input)" },
+	};
+	const struct probe_comp *c = pp->comps;
+	for (size_t i = 0; c && i < sizeof families / sizeof families[0]; i++)
+		if (!strcmp(c->name, families[i].first) &&
+		    (!families[i].second || (c->next && !strcmp(c->next->name, families[i].second))))
+			return families[i].why;
+	return NULL;
+}
+
 int probe_target_param(const struct site *sites, const struct probe *p, const char *name, int *conv)
 {
 	int idx = -1, nsites = 0;
@@ -64,7 +87,11 @@ struct site *probes_resolve(struct script *s)
 					break;
 				continue;
 			}
-			if (!pp->optional)
+			const char *why = missing_family(pp);
+			if (!pp->optional && why)
+				diag_error(pp->loc, "probe point '%s' does not match any known probe: %s",
+					   probe_point_text(pp), why);
+			else if (!pp->optional)
 				diag_error(pp->loc, "probe point '%s' does not match any known probe",
 					   probe_point_text(pp));
 		}

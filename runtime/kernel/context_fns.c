@@ -6,6 +6,7 @@
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/random.h>
+#include <linux/timex.h>
 #include <linux/kallsyms.h>
 
 int64_t tap_fn_pid(struct tap_ctx *c) { return current->tgid; }
@@ -125,6 +126,8 @@ int64_t tap_fn_gettimeofday_s(struct tap_ctx *c) { return ktime_get_real_seconds
 int64_t tap_fn_local_clock_ns(struct tap_ctx *c) { return local_clock(); }
 int64_t tap_fn_local_clock_us(struct tap_ctx *c) { return div_s64(local_clock(), 1000); }
 int64_t tap_fn_cpu_clock_ns(struct tap_ctx *c, int64_t cpu) { return cpu_clock((int)cpu); }
+int64_t tap_fn_ktime_get_ns(struct tap_ctx *c) { return ktime_get_ns(); }
+int64_t tap_fn_get_cycles(struct tap_ctx *c) { return (int64_t)get_cycles(); }
 int64_t tap_fn_jiffies(struct tap_ctx *c) { return jiffies; }
 int64_t tap_fn_HZ(struct tap_ctx *c) { return HZ; }
 int64_t tap_fn_num_online_cpus(struct tap_ctx *c) { return num_online_cpus(); }
@@ -236,10 +239,67 @@ static int64_t read_number(struct tap_ctx *c, int64_t addr, int size, int user)
 	}
 }
 
-int64_t tap_fn_user_long(struct tap_ctx *c, int64_t a) { return read_number(c, a, 8, 1); }
-int64_t tap_fn_user_int(struct tap_ctx *c, int64_t a) { return read_number(c, a, 4, 1); }
-int64_t tap_fn_user_short(struct tap_ctx *c, int64_t a) { return read_number(c, a, 2, 1); }
-int64_t tap_fn_user_char(struct tap_ctx *c, int64_t a) { return read_number(c, a, 1, 1); }
+/* user_int(addr) and its kin read the traced process's memory as SystemTap's do: on a
+   fault the plain names give 0, the _error names raise a script error and the _warn
+   names warn, then give 0. */
+enum on_fault { FAULT_ZERO, FAULT_ERROR, FAULT_WARN };
+
+static int64_t read_user(struct tap_ctx *c, int64_t addr, int size, int is_signed,
+			 enum on_fault on_fault, const char *what)
+{
+	union { u64 l; u32 i; u16 s; u8 ch; } v = { 0 };
+	if (copy_from_user_nofault(&v, (const void __user *)(uintptr_t)addr, size)) {
+		struct tap_fmt_arg args[2] = { { 1, 0, what }, { 0, addr, NULL } };
+		if (on_fault == FAULT_ERROR) {
+			tap_format(c->errbuf, sizeof c->errbuf, "read fault [man error::fault] at %p", args + 1, 1);
+			tap_error(c, c->errbuf, NULL);
+		} else if (on_fault == FAULT_WARN) {
+			char msg[64];
+			tap_format(msg, sizeof msg, "user %s copy fault %p [man error::fault]", args, 2);
+			tap_fn_warn(c, msg);
+		}
+		return 0;
+	}
+	switch (size) {
+	case 8: return (int64_t)v.l;
+	case 4: return is_signed ? (int64_t)(s32)v.i : (int64_t)v.i;
+	case 2: return is_signed ? (int64_t)(s16)v.s : (int64_t)v.s;
+	default: return is_signed ? (int64_t)(s8)v.ch : (int64_t)v.ch;
+	}
+}
+
+#define USER_READER(name, size, is_signed, on_fault, what) \
+	int64_t tap_fn_##name(struct tap_ctx *c, int64_t a) { return read_user(c, a, size, is_signed, on_fault, what); }
+#define USER_READERS(name, size, is_signed) \
+	USER_READER(name, size, is_signed, FAULT_ZERO, NULL) \
+	USER_READER(name##_error, size, is_signed, FAULT_ERROR, NULL) \
+	USER_READER(name##_warn, size, is_signed, FAULT_WARN, #name + 5 /* without "user_" */)
+USER_READERS(user_char, 1, 1)
+USER_READERS(user_short, 2, 1)
+USER_READERS(user_ushort, 2, 0)
+USER_READERS(user_int, 4, 1)
+USER_READERS(user_long, 8, 1)
+USER_READERS(user_ulong, 8, 0)
+USER_READERS(user_int8, 1, 1)
+USER_READERS(user_uint8, 1, 0)
+USER_READERS(user_int16, 2, 1)
+USER_READERS(user_uint16, 2, 0)
+USER_READERS(user_int32, 4, 1)
+USER_READERS(user_uint32, 4, 0)
+USER_READERS(user_int64, 8, 1)
+USER_READERS(user_uint64, 8, 0)
+
+/* kernel_pointer(addr): the pointer stored at addr. */
+int64_t tap_fn_kernel_pointer(struct tap_ctx *c, int64_t addr)
+{
+	void *p = NULL;
+	if (copy_from_kernel_nofault(&p, (const void *)(uintptr_t)addr, sizeof p)) {
+		fault(c, "kernel pointer", addr);
+		return 0;
+	}
+	return (int64_t)(uintptr_t)p;
+}
+
 int64_t tap_fn_kernel_long(struct tap_ctx *c, int64_t a) { return read_number(c, a, 8, 0); }
 int64_t tap_fn_kernel_int(struct tap_ctx *c, int64_t a) { return read_number(c, a, 4, 0); }
 int64_t tap_fn_kernel_short(struct tap_ctx *c, int64_t a) { return read_number(c, a, 2, 0); }

@@ -30,6 +30,16 @@ int64_t tap_fn_gettimeofday_s(struct tap_ctx *c) { return now_ns(CLOCK_REALTIME)
 int64_t tap_fn_local_clock_ns(struct tap_ctx *c) { return now_ns(CLOCK_MONOTONIC); }
 int64_t tap_fn_local_clock_us(struct tap_ctx *c) { return now_ns(CLOCK_MONOTONIC) / 1000; }
 int64_t tap_fn_cpu_clock_ns(struct tap_ctx *c, int64_t cpu) { return now_ns(CLOCK_MONOTONIC); }
+int64_t tap_fn_ktime_get_ns(struct tap_ctx *c) { return now_ns(CLOCK_MONOTONIC); }
+
+int64_t tap_fn_get_cycles(struct tap_ctx *c)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return (int64_t)__builtin_ia32_rdtsc();
+#else
+	return now_ns(CLOCK_MONOTONIC_RAW);
+#endif
+}
 int64_t tap_fn_jiffies(struct tap_ctx *c) { return now_ns(CLOCK_MONOTONIC) / 4000000; }
 int64_t tap_fn_HZ(struct tap_ctx *c) { return 250; }
 int64_t tap_fn_num_online_cpus(struct tap_ctx *c) { return 1; }
@@ -102,10 +112,23 @@ const char *tap_fn_user_string_n(struct tap_ctx *c, char *out, int64_t a, int64_
 const char *tap_fn_kernel_string(struct tap_ctx *c, char *out, int64_t a) { return no_string(c, out); }
 const char *tap_fn_kernel_string2(struct tap_ctx *c, char *out, int64_t a, const char *e) { return tap_strcpy(out, e); }
 const char *tap_fn_kernel_string_n(struct tap_ctx *c, char *out, int64_t a, int64_t n) { return no_string(c, out); }
-int64_t tap_fn_user_long(struct tap_ctx *c, int64_t a) { return no_memory(c); }
-int64_t tap_fn_user_int(struct tap_ctx *c, int64_t a) { return no_memory(c); }
-int64_t tap_fn_user_short(struct tap_ctx *c, int64_t a) { return no_memory(c); }
-int64_t tap_fn_user_char(struct tap_ctx *c, int64_t a) { return no_memory(c); }
+#define USER_READER(name) int64_t tap_fn_##name(struct tap_ctx *c, int64_t a) { return no_memory(c); }
+#define USER_READERS(name) USER_READER(name) USER_READER(name##_error) USER_READER(name##_warn)
+USER_READERS(user_char)
+USER_READERS(user_short)
+USER_READERS(user_ushort)
+USER_READERS(user_int)
+USER_READERS(user_long)
+USER_READERS(user_ulong)
+USER_READERS(user_int8)
+USER_READERS(user_uint8)
+USER_READERS(user_int16)
+USER_READERS(user_uint16)
+USER_READERS(user_int32)
+USER_READERS(user_uint32)
+USER_READERS(user_int64)
+USER_READERS(user_uint64)
+int64_t tap_fn_kernel_pointer(struct tap_ctx *c, int64_t a) { return no_memory(c); }
 int64_t tap_fn_kernel_long(struct tap_ctx *c, int64_t a) { return no_memory(c); }
 int64_t tap_fn_kernel_int(struct tap_ctx *c, int64_t a) { return no_memory(c); }
 int64_t tap_fn_kernel_short(struct tap_ctx *c, int64_t a) { return no_memory(c); }
