@@ -8,7 +8,8 @@
    steady-state update, as in bench/run-bench's best round.  Each OP makes the calls
    tapc generates for the statement in its comment (see tapc -p3), against the whole
    portable runtime compiled as one unit, as a module compiles it.  The platform layer
-   is stubbed: malloc for memory, CPU 0, no barriers, output thrown away.  OP "empty"
+   is stubbed: malloc for memory, CPU 0, output thrown away (barriers are tap_once.h's,
+   which on x86 only stop the compiler, as smp_wmb does).  OP "empty"
    is the driver's own loop and dispatch, which callgrind-hot-paths subtracts. */
 #include "tap_runtime.h"
 #include <stdlib.h>
@@ -17,11 +18,8 @@
 void *tap_alloc(size_t size) { return malloc(size); }
 void tap_free(void *p) { free(p); }
 int tap_cpu_id(void) { return 0; }
-void tap_wmb(void) { __asm__ __volatile__("" ::: "memory"); }
-void tap_rmb(void) { __asm__ __volatile__("" ::: "memory"); }
 void tap_output_flush(struct tap_ctx *c) { c->olen = 0; }
-/* auto-printing at exit, which the benchmark never reaches, prints in place */
-int tap_output_aggprint(struct tap_ctx *c, int id) { (void)c; (void)id; return 0; }
+int tap_output_aggprint(struct tap_ctx *c, int id) { return 0; }
 void tap_request_exit(void) {}
 void tap_script_exit(void) {}
 /* The kernel's execname() copies current->comm. */

@@ -97,19 +97,20 @@ void tap_aggs_destroy(struct tap_aggs *a)
 
 static uint32_t current_gen(const struct tap_aggs *a, int id)
 {
-	return __atomic_load_n(&a->gen[id], __ATOMIC_RELAXED);
+	return tap_read_once(a->gen[id]);
 }
 
-/* Unlinks data sets that a delete made stale, so their memory can be reused. */
+/* Unlinks data sets that a delete made stale, so their memory can be reused. Readers
+   on other CPUs may be walking these chains: the links change with marked stores. */
 static void reclaim(struct tap_aggs *a, struct tap_agg_cpu *b)
 {
 	for (uint32_t i = 0; i < b->nbuckets; i++) {
 		struct tap_agg_ent **p = &b->buckets[i];
 		while (*p) {
 			struct tap_agg_ent *e = *p;
-			if (e->gen != current_gen(a, e->id)) {
-				*p = e->next;
-				e->next = b->spare;
+			if (tap_read_once(e->gen) != current_gen(a, e->id)) {
+				tap_write_once(*p, e->next);
+				tap_write_once(e->next, b->spare);
 				b->spare = e;
 			} else {
 				p = &e->next;
@@ -125,7 +126,7 @@ static struct tap_agg_ent *pool_take(struct tap_aggs *a, struct tap_agg_cpu *b, 
 		for (struct tap_agg_ent **p = &b->spare; *p; p = &(*p)->next) {
 			if ((*p)->size == size) {
 				struct tap_agg_ent *e = *p;
-				*p = e->next;
+				tap_write_once(*p, e->next);
 				return e;
 			}
 		}
@@ -168,9 +169,17 @@ static struct tap_agg_ent *new_ent(struct tap_aggs *a, struct tap_agg_cpu *b, in
 	const struct tap_agg_spec *sp = &a->specs[id];
 	/* struct tap_agg_ent ends with its struct tap_stat, which tap_stat_size counts. */
 	size_t size = offsetof(struct tap_agg_ent, st) + tap_stat_size(sp) + sp->nkeys * sizeof(union tap_key);
+	int has_strings = 0;
 	for (int i = 0; i < sp->nkeys; i++)
-		if (sp->ktypes[i] == TAP_T_STR)
+		if (sp->ktypes[i] == TAP_T_STR) {
 			size += strnlen(k[i].s, MAXSTRINGLEN - 1) + 1;
+			has_strings = 1;
+		}
+	/* Key strings are read 8 bytes at a time (key_hash.h), up to 7 past the last NUL:
+	   those bytes stay in this data set, not in the next one, which its CPU may be
+	   writing while another CPU compares these keys. */
+	if (has_strings)
+		size += 7;
 	struct tap_agg_ent *e = pool_take(a, b, size);
 	if (!e)
 		return NULL;
@@ -188,13 +197,13 @@ static struct tap_agg_ent *new_ent(struct tap_aggs *a, struct tap_agg_cpu *b, in
 		}
 	}
 	e->hid = tap_agg_hid(h, (uint32_t)id);
-	e->gen = current_gen(a, id);
-	tap_stat_reset(&e->st, sp);
-	e->done = 0;
+	tap_write_once(e->gen, current_gen(a, id));
+	tap_stat_reset(&e->st, sp); /* unpublished till the release below */
+	tap_write_once(e->done, 0);
 	uint32_t slot = h & (b->nbuckets - 1);
-	e->next = b->buckets[slot];
-	tap_wmb(); /* a reader following the new link sees a whole data set */
-	b->buckets[slot] = e;
+	tap_write_once(e->next, b->buckets[slot]);
+	/* release: a reader following the new link sees a whole data set */
+	tap_store_release(&b->buckets[slot], e);
 	return e;
 }
 
@@ -209,7 +218,7 @@ static int over_limit(struct tap_ctx *c, struct tap_aggs *a, struct tap_agg_cpu 
 	uint32_t live = 0, gen = current_gen(a, id);
 	for (uint32_t i = 0; i < b->nbuckets; i++)
 		for (struct tap_agg_ent *e = b->buckets[i]; e; e = e->next)
-			live += e->id == id && e->gen == gen;
+			live += e->id == id && tap_read_once(e->gen) == gen;
 	b->added[id] = live;
 	if (live < sp->max_entries)
 		return 0;
@@ -230,23 +239,25 @@ void tap_agg_add(struct tap_ctx *c, struct tap_aggs *a, int id, const union tap_
 	struct tap_agg_ent *e = b->buckets[h & (b->nbuckets - 1)];
 	while (e && !keys_equal(e, id, h, k, sp))
 		e = e->next;
-	if ((!e || e->gen != current_gen(a, id)) && over_limit(c, a, b, id, near))
+	/* e->gen: a delete on another CPU may be zeroing it */
+	int fresh = !e || tap_read_once(e->gen) != current_gen(a, id);
+	if (fresh && over_limit(c, a, b, id, near))
 		return;
-	if (!e || e->gen != current_gen(a, id))
+	if (fresh)
 		b->added[id]++;
-	/* Only this CPU writes its buffer, so plain increments make the sequence count. */
+	/* Only this CPU writes its buffer: no atomic operation makes the sequence count. */
 	tap_stat_change_begin(&b->seq);
 	if (!e) {
 		e = new_ent(a, b, id, h, k);
 		if (!e) {
 			tap_wmb();
-			b->seq++;
+			tap_add_once(b->seq, 1);
 			tap_error(c, "aggregation pool full (raise -D TAP_AGG_POOL_MB)", near);
 			return;
 		}
-	} else if (e->gen != current_gen(a, id)) {
-		tap_stat_reset(&e->st, sp); /* deleted since its last update */
-		e->gen = current_gen(a, id);
+	} else if (fresh) {
+		tap_stat_restart(&e->st, sp); /* deleted since its last update */
+		tap_write_once(e->gen, current_gen(a, id));
 	}
 	tap_stat_add(&e->st, sp, v);
 	tap_stat_change_end(&e->st, &e->done, &b->seq);
@@ -262,15 +273,15 @@ static int copy_stat(const struct tap_stat *st, const uint32_t *done, const uint
 		     struct tap_stat *out, size_t size, const uint32_t *mark, uint32_t live_mark)
 {
 	for (int tries = 0;; tries++) {
-		uint32_t s1 = __atomic_load_n(seq, __ATOMIC_ACQUIRE);
-		uint32_t d = __atomic_load_n(done, __ATOMIC_ACQUIRE);
+		uint32_t s1 = tap_load_acquire(seq);
+		uint32_t d = tap_load_acquire(done);
 		if ((s1 & 1) && tries < TAP_AGG_READ_TRIES)
 			continue;
-		memcpy(out, st, size);
-		int live = __atomic_load_n(mark, __ATOMIC_RELAXED) == live_mark;
+		tap_copy_once((int64_t *)out, (const int64_t *)st, size);
+		int live = tap_read_once(*mark) == live_mark;
 		tap_rmb();
-		int64_t n = __atomic_load_n(&st->count, __ATOMIC_RELAXED);
-		if ((__atomic_load_n(seq, __ATOMIC_RELAXED) == s1 && (uint32_t)n == d) ||
+		int64_t n = tap_read_once(st->count);
+		if ((tap_read_once(*seq) == s1 && (uint32_t)n == d) ||
 		    tries >= TAP_AGG_READ_TRIES)
 			return live;
 	}
@@ -287,8 +298,8 @@ static int read_ent(struct tap_aggs *a, struct tap_agg_cpu *b, const struct tap_
 void tap_agg_one_restart(struct tap_aggs *a, int id, struct tap_agg_one *o)
 {
 	tap_stat_change_begin(&o->seq);
-	tap_stat_reset(&o->st, &a->specs[id]);
-	__atomic_store_n(&o->stale, 0, __ATOMIC_RELAXED);
+	tap_stat_restart(&o->st, &a->specs[id]);
+	tap_write_once(o->stale, 0);
 	tap_stat_change_end(&o->st, &o->done, &o->seq);
 }
 
@@ -306,7 +317,7 @@ static void one_clear(struct tap_aggs *a, int id)
 		if (!tap_cpu_possible(cpu))
 			continue;
 		struct tap_agg_one *o = tap_percpu_cpu(a->one[id], a->one_size[id], cpu);
-		__atomic_store_n(&o->stale, 1, __ATOMIC_RELEASE);
+		tap_store_release(&o->stale, 1);
 	}
 }
 
@@ -331,8 +342,8 @@ int tap_agg_get(struct tap_aggs *a, int id, const union tap_key *k, struct tap_s
 	tap_stat_init(out, sp);
 	for (int cpu = 0; cpu < a->ncpus; cpu++) {
 		struct tap_agg_cpu *b = &a->cpu[cpu];
-		struct tap_agg_ent *e = __atomic_load_n(&b->buckets[h & (b->nbuckets - 1)], __ATOMIC_ACQUIRE);
-		for (int walk = 0; e && walk < TAP_AGG_MAX_WALK; walk++, e = e->next) {
+		struct tap_agg_ent *e = tap_load_acquire(&b->buckets[h & (b->nbuckets - 1)]);
+		for (int walk = 0; e && walk < TAP_AGG_MAX_WALK; walk++, e = tap_read_once(e->next)) {
 			if (!keys_equal(e, id, h, k, sp))
 				continue;
 			if (read_ent(a, b, e, scratch, size) && scratch->count) {
@@ -360,9 +371,11 @@ void tap_agg_delete(struct tap_aggs *a, int id, const union tap_key *k)
 	uint32_t h = tap_key_hash(k, sp->nkeys, sp->ktypes, (uint32_t)id);
 	for (int cpu = 0; cpu < a->ncpus; cpu++) {
 		struct tap_agg_cpu *b = &a->cpu[cpu];
-		for (struct tap_agg_ent *e = b->buckets[h & (b->nbuckets - 1)]; e; e = e->next)
+		int walk = 0;
+		for (struct tap_agg_ent *e = tap_load_acquire(&b->buckets[h & (b->nbuckets - 1)]);
+		     e && walk < TAP_AGG_MAX_WALK; e = tap_read_once(e->next), walk++)
 			if (keys_equal(e, id, h, k, sp))
-				__atomic_store_n(&e->gen, 0, __ATOMIC_RELAXED); /* 0 is never current */
+				tap_write_once(e->gen, 0); /* 0 is never current */
 	}
 }
 
@@ -371,7 +384,7 @@ void tap_agg_clear(struct tap_aggs *a, int id)
 	if (!a->specs[id].nkeys)
 		one_clear(a, id);
 	uint32_t g = current_gen(a, id) + 1;
-	__atomic_store_n(&a->gen[id], g ? g : 1, __ATOMIC_RELEASE);
+	tap_store_release(&a->gen[id], g ? g : 1);
 }
 
 int64_t tap_stat_extract(struct tap_ctx *c, const struct tap_stat *st, enum tap_extractor x,
@@ -457,8 +470,9 @@ int tap_agg_iter_begin(struct tap_ctx *c, struct tap_aggs *a, int id, struct tap
 		struct tap_agg_cpu *b = &a->cpu[cpu];
 		for (uint32_t i = 0; i < b->nbuckets; i++) {
 			int walk = 0;
-			for (struct tap_agg_ent *e = b->buckets[i]; e && walk < TAP_AGG_MAX_WALK; e = e->next, walk++) {
-				if (e->id != id || e->gen != gen)
+			for (struct tap_agg_ent *e = tap_load_acquire(&b->buckets[i]); e && walk < TAP_AGG_MAX_WALK;
+			     e = tap_read_once(e->next), walk++) {
+				if (e->id != id || tap_read_once(e->gen) != gen)
 					continue;
 				n++;
 				const union tap_key *k = ent_keys(e, sp);
@@ -494,8 +508,9 @@ int tap_agg_iter_begin(struct tap_ctx *c, struct tap_aggs *a, int id, struct tap
 		struct tap_agg_cpu *b = &a->cpu[cpu];
 		for (uint32_t i = 0; i < b->nbuckets; i++) {
 			int walk = 0;
-			for (struct tap_agg_ent *e = b->buckets[i]; e && walk < TAP_AGG_MAX_WALK; e = e->next, walk++) {
-				if (e->id != id || e->gen != gen)
+			for (struct tap_agg_ent *e = tap_load_acquire(&b->buckets[i]); e && walk < TAP_AGG_MAX_WALK;
+			     e = tap_read_once(e->next), walk++) {
+				if (e->id != id || tap_read_once(e->gen) != gen)
 					continue;
 				if (!read_ent(a, b, e, scratch, stat_size) || !scratch->count)
 					continue;
@@ -561,12 +576,12 @@ static int slice_walk(struct tap_aggs *a, int id, const union tap_key *k, uint32
 	for (int cpu = 0; cpu < a->ncpus; cpu++) {
 		struct tap_agg_cpu *b = &a->cpu[cpu];
 		for (uint32_t i = 0; i < b->nbuckets; i++) {
-			struct tap_agg_ent *e = __atomic_load_n(&b->buckets[i], __ATOMIC_ACQUIRE);
-			for (int walk = 0; e && walk < TAP_AGG_MAX_WALK; e = e->next, walk++) {
-				if (e->id != id || e->gen != gen || !tap_key_match(ent_keys(e, sp), k, mask, sp->nkeys, sp->ktypes))
+			struct tap_agg_ent *e = tap_load_acquire(&b->buckets[i]);
+			for (int walk = 0; e && walk < TAP_AGG_MAX_WALK; e = tap_read_once(e->next), walk++) {
+				if (e->id != id || tap_read_once(e->gen) != gen || !tap_key_match(ent_keys(e, sp), k, mask, sp->nkeys, sp->ktypes))
 					continue;
 				if (del)
-					__atomic_store_n(&e->gen, 0, __ATOMIC_RELAXED); /* 0 is never current */
+					tap_write_once(e->gen, 0); /* 0 is never current */
 				else if (read_ent(a, b, e, scratch, tap_stat_size(sp)) && scratch->count)
 					return 1;
 			}

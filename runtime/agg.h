@@ -9,6 +9,7 @@
 #define TAP_AGG_H
 
 #include "map.h"
+#include "tap_once.h"
 
 enum { TAP_HIST_NONE, TAP_HIST_LOG, TAP_HIST_LINEAR };
 #define TAP_HIST_LOG_BUCKETS 128
@@ -84,8 +85,6 @@ struct tap_aggs {
 
 /* Platform layer */
 int tap_cpu_id(void);
-void tap_wmb(void);
-void tap_rmb(void);
 
 int tap_aggs_init(struct tap_aggs *a, const struct tap_agg_spec *specs, int nspecs, int ncpus,
 		  size_t pool_bytes_per_cpu);
@@ -128,6 +127,10 @@ void tap_stat_init(struct tap_stat *st, const struct tap_agg_spec *spec);
 /* A data set before its first value: like tap_stat_init, but min and max start at the
    far ends, so that tap_stat_add_plain needs no first-value case. */
 void tap_stat_reset(struct tap_stat *st, const struct tap_agg_spec *spec);
+#define TAP_STAT_MIN_START ((int64_t)(~(uint64_t)0 >> 1))
+#define TAP_STAT_MAX_START (-TAP_STAT_MIN_START - 1)
+/* tap_stat_reset of a data set other CPUs may be reading (a delete's restart). */
+void tap_stat_restart(struct tap_stat *st, const struct tap_agg_spec *spec);
 void tap_stat_add(struct tap_stat *st, const struct tap_agg_spec *spec, int64_t v);
 void tap_stat_merge(struct tap_stat *dst, const struct tap_stat *src, const struct tap_agg_spec *spec);
 int64_t tap_stat_avg(const struct tap_stat *st);

@@ -41,31 +41,32 @@ static inline void *tap_percpu_alloc(size_t size, int ncpus)
    is one store per update instead of the two increments of a sequence count. */
 static __always_inline void tap_stat_add_plain(struct tap_stat *st, uint32_t *done, int64_t v)
 {
+	/* Only this CPU writes st, so it reads st plainly; readers elsewhere copy it. */
 	int64_t n = st->count + 1, min = st->min, max = st->max;
-	st->count = n;
+	tap_write_once(st->count, n);
 	tap_wmb();
-	st->sum = (int64_t)((uint64_t)st->sum + (uint64_t)v);
+	tap_add_once(st->sum, v);
 	/* stored always, so that the compiler picks conditional moves: no branch */
-	st->min = v < min ? v : min;
-	st->max = v > max ? v : max;
+	tap_write_once(st->min, v < min ? v : min);
+	tap_write_once(st->max, v > max ? v : max);
 	tap_wmb();
-	*done = (uint32_t)n;
+	tap_write_once(*done, (uint32_t)n);
 }
 
 /* Any other change to a data set (a histogram, @variance, a reset) goes inside the
    odd sequence count *seq, and ends with done equal to the count again. */
 static __always_inline void tap_stat_change_begin(uint32_t *seq)
 {
-	(*seq)++;
+	tap_add_once(*seq, 1);
 	tap_wmb();
 }
 
 static __always_inline void tap_stat_change_end(struct tap_stat *st, uint32_t *done, uint32_t *seq)
 {
 	tap_wmb();
-	*done = (uint32_t)st->count;
+	tap_write_once(*done, (uint32_t)st->count);
 	tap_wmb();
-	(*seq)++;
+	tap_add_once(*seq, 1);
 }
 
 static __always_inline void tap_stat_update(struct tap_aggs *a, int id, struct tap_stat *st, int64_t v,
@@ -80,13 +81,14 @@ static __always_inline void tap_stat_update(struct tap_aggs *a, int id, struct t
 	tap_stat_change_end(st, done, seq);
 }
 
-void tap_agg_one_restart(struct tap_aggs *a, int id, struct tap_agg_one *o);
+/* rare (after a delete): out of line, so the hot path keeps its registers */
+__attribute__((__noinline__, __cold__)) void tap_agg_one_restart(struct tap_aggs *a, int id, struct tap_agg_one *o);
 
 /* x <<< v. plain: no histogram and no @variance (a constant in generated code). */
 static __always_inline void tap_agg_one_add(struct tap_aggs *a, int id, int64_t v, int plain)
 {
 	struct tap_agg_one *o = tap_percpu_this(a->one[id], a->one_size[id]);
-	if (unlikely(__atomic_load_n(&o->stale, __ATOMIC_RELAXED)))
+	if (unlikely(tap_read_once(o->stale)))
 		tap_agg_one_restart(a, id, o);
 	tap_stat_update(a, id, &o->st, v, plain, &o->done, &o->seq);
 }
@@ -112,7 +114,8 @@ static __always_inline int tap_agg_add_with(struct tap_ctx *c, struct tap_aggs *
 	/* Without a histogram the keys follow the fixed-size struct tap_stat. */
 	while (e && !(e->hid == hid && eq((const union tap_key *)(&e->st + 1), k)))
 		e = e->next;
-	if (unlikely(!e || e->gen != __atomic_load_n(&a->gen[id], __ATOMIC_RELAXED))) {
+	/* e->gen: a delete on another CPU may be zeroing it */
+	if (unlikely(!e || tap_read_once(e->gen) != tap_read_once(a->gen[id]))) {
 		tap_agg_add(c, a, id, k, v, near);
 		return 1;
 	}

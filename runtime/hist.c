@@ -168,8 +168,19 @@ void tap_stat_init(struct tap_stat *st, const struct tap_agg_spec *spec)
 void tap_stat_reset(struct tap_stat *st, const struct tap_agg_spec *spec)
 {
 	tap_stat_init(st, spec);
-	st->min = (int64_t)(~(uint64_t)0 >> 1);
-	st->max = -st->min - 1;
+	st->min = TAP_STAT_MIN_START;
+	st->max = TAP_STAT_MAX_START;
+}
+
+/* Restart and add change a CPU's own data set while other CPUs may be copying it (see
+   tap_once.h): they store with tap_write_once. Only the owner writes, so it reads plainly. */
+void tap_stat_restart(struct tap_stat *st, const struct tap_agg_spec *spec)
+{
+	size_t words = tap_stat_size(spec) / sizeof(int64_t);
+	for (size_t i = 0; i < words; i++)
+		tap_write_once(((int64_t *)st)[i], 0);
+	tap_write_once(st->min, TAP_STAT_MIN_START);
+	tap_write_once(st->max, TAP_STAT_MAX_START);
 }
 
 void tap_stat_add(struct tap_stat *st, const struct tap_agg_spec *spec, int64_t v)
@@ -177,31 +188,34 @@ void tap_stat_add(struct tap_stat *st, const struct tap_agg_spec *spec, int64_t 
 	int shift = spec->var_shift;
 	int64_t vs = shl64(v, shift);
 	if (st->count == 0) {
-		st->count = 1;
-		st->sum = st->min = st->max = v;
-		st->avg_s = vs;
-		st->m2 = 0;
+		tap_write_once(st->count, 1);
+		tap_write_once(st->sum, v);
+		tap_write_once(st->min, v);
+		tap_write_once(st->max, v);
+		tap_write_once(st->avg_s, vs);
+		tap_write_once(st->m2, 0);
 	} else {
-		int64_t delta;
-		st->count++;
-		st->sum = add64(st->sum, v);
+		int64_t delta, avg_s;
+		tap_add_once(st->sum, v);
+		tap_add_once(st->count, 1);
 		if (v > st->max)
-			st->max = v;
+			tap_write_once(st->max, v);
 		if (v < st->min)
-			st->min = v;
+			tap_write_once(st->min, v);
 		/* Welford's step, with SystemTap's 32-bit difference; only @variance needs it
 		   and it costs a division */
 		if (!spec->variance)
 			goto hist;
 		delta = (int32_t)(uint32_t)(uint64_t)sub64(vs, st->avg_s);
-		st->avg_s = add64(st->avg_s, div64(delta, st->count));
-		st->m2 = add64(st->m2, mul64(delta, sub64(vs, st->avg_s)));
+		avg_s = add64(st->avg_s, div64(delta, st->count));
+		tap_write_once(st->avg_s, avg_s);
+		tap_write_once(st->m2, add64(st->m2, mul64(delta, sub64(vs, avg_s))));
 	}
 hist:
 	if (spec->hist != TAP_HIST_NONE) {
 		int b = tap_hist_index(spec, v);
 		if (b >= 0)
-			st->hist[b]++;
+			tap_add_once(st->hist[b], 1);
 	}
 }
 

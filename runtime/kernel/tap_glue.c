@@ -145,16 +145,6 @@ int tap_cpu_id(void)
 	return raw_smp_processor_id();
 }
 
-void tap_wmb(void)
-{
-	smp_wmb();
-}
-
-void tap_rmb(void)
-{
-	smp_rmb();
-}
-
 /* ---- contexts ---- */
 
 /* begin/end/error probes run one at a time from the session work item. */

@@ -24,16 +24,6 @@ int tap_cpu_id(void)
 	return 0;
 }
 
-void tap_wmb(void)
-{
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-}
-
-void tap_rmb(void)
-{
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-}
-
 static void write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
