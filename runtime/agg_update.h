@@ -102,8 +102,9 @@ static __always_inline uint64_t tap_agg_hid(uint32_t hash, uint32_t id)
 typedef int (*tap_keys_eq_fn)(const union tap_key *a, const union tap_key *b);
 
 /* a[k] <<< v for an array without histogram, k hashed to h by the array's own hash
-   (equal to tap_key_hash with the aggregation id as seed), eq its key compare. */
-static __always_inline void tap_agg_add_with(struct tap_ctx *c, struct tap_aggs *a, int id,
+   (equal to tap_key_hash with the aggregation id as seed), eq its key compare.
+   Returns 1 if it took the general path, the only one that can set an error. */
+static __always_inline int tap_agg_add_with(struct tap_ctx *c, struct tap_aggs *a, int id,
 					     const union tap_key *k, uint32_t h, tap_keys_eq_fn eq,
 					     int64_t v, int plain, const char *near)
 {
@@ -116,9 +117,10 @@ static __always_inline void tap_agg_add_with(struct tap_ctx *c, struct tap_aggs 
 	/* e->gen: a delete on another CPU may be zeroing it */
 	if (unlikely(!e || tap_read_once(e->gen) != tap_read_once(a->gen[id]))) {
 		tap_agg_add(c, a, id, k, v, near);
-		return;
+		return 1;
 	}
 	tap_stat_update(a, id, &e->st, v, plain, &e->done, &b->seq);
+	return 0;
 }
 
 #endif

@@ -37,6 +37,24 @@ int64_t tap_fn_get_cycles(struct tap_ctx *c);
 int64_t tap_fn_jiffies(struct tap_ctx *c);
 int64_t tap_fn_HZ(struct tap_ctx *c);
 int64_t tap_fn_num_online_cpus(struct tap_ctx *c);
+int64_t tap_fn_sid(struct tap_ctx *c);
+int64_t tap_fn_pgrp(struct tap_ctx *c);
+
+/* Tasks by task_struct address (kernel/task_fns.c) */
+int64_t tap_fn_task_current(struct tap_ctx *c);
+int64_t tap_fn_task_pid(struct tap_ctx *c, int64_t t);
+int64_t tap_fn_task_tid(struct tap_ctx *c, int64_t t);
+int64_t tap_fn_task_parent(struct tap_ctx *c, int64_t t);
+int64_t tap_fn_task_state(struct tap_ctx *c, int64_t t);
+int64_t tap_fn_task_prio(struct tap_ctx *c, int64_t t);
+int64_t tap_fn_task_nice(struct tap_ctx *c, int64_t t);
+int64_t tap_fn_task_uid(struct tap_ctx *c, int64_t t);
+int64_t tap_fn_task_gid(struct tap_ctx *c, int64_t t);
+int64_t tap_fn_task_euid(struct tap_ctx *c, int64_t t);
+int64_t tap_fn_task_egid(struct tap_ctx *c, int64_t t);
+int64_t tap_fn_pid2task(struct tap_ctx *c, int64_t pid);
+const char *tap_fn_task_execname(struct tap_ctx *c, char *out, int64_t t);
+const char *tap_fn_pid2execname(struct tap_ctx *c, char *out, int64_t pid);
 int64_t tap_fn_randint(struct tap_ctx *c, int64_t n);
 
 const char *tap_fn_user_string(struct tap_ctx *c, char *out, int64_t addr);

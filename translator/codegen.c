@@ -75,13 +75,21 @@ static int new_temp(struct gen *g)
 	return g->ntemps++;
 }
 
+/* Numeric locals and parameters are C variables, which the compiler can keep in
+   registers (nothing takes their address); strings live in the frame (c->frames),
+   off the kernel stack. */
+static int local_in_c(const struct sym *s)
+{
+	return s->scope != S_GLOBAL && s->type != T_STRING;
+}
+
 /* The C lvalue of a scalar variable. */
 static void emit_var(struct gen *g, const struct sym *s)
 {
 	if (s->scope == S_GLOBAL)
 		emit(g, "g_%s", s->name);
 	else
-		emit(g, "f->l_%s", s->name);
+		emit(g, local_in_c(s) ? "l_%s" : "f->l_%s", s->name);
 }
 
 static void unsupported(const struct node *n, const char *what)
@@ -734,6 +742,18 @@ static void gen_check(struct gen *g, int depth)
 	emit(g, "TAP_CHECK(c, %s);\n", g->err_label);
 }
 
+/* a[k] <<< v made inline (tap_agg_add_with) with keys and value that cannot fail: it can
+   fail only where it returns 1, having taken the general path (a new key, a delete). */
+static int fails_only_on_general_path(const struct node *e)
+{
+	if (e->kind != N_STATS_OP || e->a->kind == N_VAR || e->a->sym->hist || may_fail(e->b))
+		return 0;
+	for (const struct node *k = e->a->a; k; k = k->next)
+		if (may_fail(k))
+			return 0;
+	return 1;
+}
+
 /* After an expression: only if it can fail. */
 static void gen_check_expr(struct gen *g, const struct node *e, int depth)
 {
@@ -948,7 +968,7 @@ static void gen_foreach(struct gen *g, struct node *n, int depth)
 			emit(g, keys, id);
 			emit(g, "[%d].s);\n", i);
 		} else {
-			emit(g, "f->l_%s = ", k->sym->name);
+			emit(g, "l_%s = ", k->sym->name);
 			emit(g, keys, id);
 			emit(g, "[%d].l;\n", i);
 		}
@@ -959,7 +979,7 @@ static void gen_foreach(struct gen *g, struct node *n, int depth)
 			emit(g, "{ const char *v_ = ((struct tap_map_ent *)it%d.cur)->sval; tap_strcpy(f->l_%s, v_ ? v_ : \"\"); }\n",
 			     id, fe->value->sym->name);
 		else
-			emit(g, "f->l_%s = ((struct tap_map_ent *)it%d.cur)->lval;\n", fe->value->sym->name, id);
+			emit(g, "l_%s = ((struct tap_map_ent *)it%d.cur)->lval;\n", fe->value->sym->name, id);
 	}
 	struct loop l = { id, a, fe->keys, assigns_any(fe->body, fe->keys), g->loops };
 	g->loops = &l;
@@ -1122,6 +1142,13 @@ static void gen_stmt(struct gen *g, struct node *n, int depth)
 			return; /* a dead store (elide_dead_stores) */
 		gen_action(g, n, depth);
 		indent(g, depth);
+		if (fails_only_on_general_path(n->a)) {
+			emit(g, "if (unlikely(");
+			gen_expr(g, n->a);
+			emit(g, "))\n");
+			gen_check(g, depth + 1);
+			return;
+		}
 		emit(g, "(void)");
 		gen_expr(g, n->a);
 		emit(g, ";\n");
@@ -1279,13 +1306,23 @@ static void emit_frame(FILE *out, const char *name, const struct sym *params,
 {
 	fprintf(out, "struct frame_%s {\n", name);
 	for (const struct sym *p = params; p; p = p->next)
-		emit_c_type_field(out, p, "l_");
+		if (!local_in_c(p))
+			emit_c_type_field(out, p, "l_");
 	for (const struct sym *l = locals; l; l = l->next)
-		emit_c_type_field(out, l, "l_");
+		if (!local_in_c(l))
+			emit_c_type_field(out, l, "l_");
 	fprintf(out, "\tchar locals_end[0];\n");
 	for (int i = 0; i < ntemps; i++)
 		fprintf(out, "\tchar t%d[MAXSTRINGLEN];\n", i);
 	fprintf(out, "};\n\n");
+}
+
+/* The numeric locals (see local_in_c), zero at entry like the frame's. */
+static void emit_c_locals(FILE *out, const struct sym *locals)
+{
+	for (const struct sym *l = locals; l; l = l->next)
+		if (local_in_c(l))
+			fprintf(out, "\tint64_t l_%s __attribute__((unused)) = 0;\n", l->name);
 }
 
 static void emit_func_signature(FILE *out, const struct func *f)
@@ -1310,6 +1347,10 @@ static void emit_func(FILE *out, struct func *f)
 	if (f->ret == T_LONG)
 		fprintf(out, "\tint64_t ret = 0;\n");
 	fprintf(out, "\tstruct frame_%s *f;\n", name);
+	for (const struct sym *p = f->params; p; p = p->next)
+		if (local_in_c(p))
+			fprintf(out, "\tint64_t l_%s __attribute__((unused)) = a_%s;\n", p->name, p->name);
+	emit_c_locals(out, f->locals);
 	/* An argument failed: the call does not happen. */
 	fprintf(out, "\tif (unlikely(c->error))\n\t\t%s;\n", f->ret == T_LONG ? "return 0" : "return");
 	fprintf(out, "\tif (unlikely(c->depth >= MAXNESTING)) {\n"
@@ -1325,8 +1366,6 @@ static void emit_func(FILE *out, struct func *f)
 	for (const struct sym *p = f->params; p; p = p->next) {
 		if (p->type == T_STRING)
 			fprintf(out, "\ttap_strcpy(f->l_%s, a_%s);\n", p->name, p->name);
-		else
-			fprintf(out, "\tf->l_%s = a_%s;\n", p->name, p->name);
 	}
 	fwrite(b.text, 1, b.len, out);
 	fprintf(out, "tap_out: __attribute__((unused));\n\tc->depth--;\n");
@@ -1354,6 +1393,7 @@ static void emit_probe(FILE *out, struct probe *p)
 	emit_frame(out, name, NULL, p->locals, b.ntemps);
 	fprintf(out, "static void %s(struct tap_ctx *c)\n{\n", name);
 	fprintf(out, "\tstruct frame_%s *f = (struct frame_%s *)c->frames;\n", name, name);
+	emit_c_locals(out, p->locals);
 	fprintf(out, "\tmemset(f, 0, offsetof(struct frame_%s, locals_end));\n", name);
 	fwrite(b.text, 1, b.len, out);
 	fprintf(out, "tap_out: __attribute__((unused));\n\t(void)f;\n}\n\n");

@@ -139,3 +139,29 @@ int64_t tap_fn_syscall_retval(struct tap_ctx *c) { return no_memory(c); }
 int64_t tap_fn_syscall_nr(struct tap_ctx *c) { return -1; }
 
 int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv) { return no_memory(c); }
+
+/* Tasks: this process's session and group are real; other tasks need the kernel. */
+int64_t tap_fn_sid(struct tap_ctx *c) { return getsid(0); }
+int64_t tap_fn_pgrp(struct tap_ctx *c) { return getpgrp(); }
+
+static int64_t no_task(struct tap_ctx *c)
+{
+	tap_error(c, "task functions need the kernel runtime", NULL);
+	return 0;
+}
+
+#define NO_TASK(name) int64_t tap_fn_##name(struct tap_ctx *c, int64_t arg) { return no_task(c); }
+int64_t tap_fn_task_current(struct tap_ctx *c) { return no_task(c); }
+NO_TASK(task_pid) NO_TASK(task_tid) NO_TASK(task_parent) NO_TASK(task_state) NO_TASK(task_prio)
+NO_TASK(task_nice) NO_TASK(task_uid) NO_TASK(task_gid) NO_TASK(task_euid) NO_TASK(task_egid)
+NO_TASK(pid2task)
+
+static const char *no_task_string(struct tap_ctx *c, char *out)
+{
+	out[0] = '\0';
+	no_task(c);
+	return out;
+}
+
+const char *tap_fn_task_execname(struct tap_ctx *c, char *out, int64_t t) { return no_task_string(c, out); }
+const char *tap_fn_pid2execname(struct tap_ctx *c, char *out, int64_t pid) { return no_task_string(c, out); }
