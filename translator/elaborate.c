@@ -1002,6 +1002,17 @@ static void mark_uses(struct node *n, int writing)
 			mark_uses(n->a, 1);
 			mark_read(n->a);
 			break;
+		case N_EXPR:
+			/* x++ or x += v whose value is dropped only writes x, as SystemTap sees it:
+			   a global only counted that way is still displayed at exit. */
+			if (n->a && (n->a->kind == N_PREINC || n->a->kind == N_POSTINC ||
+				     (n->a->kind == N_ASSIGN && n->a->op != '='))) {
+				mark_uses(n->a->a, 1);
+				mark_uses(n->a->b, 0);
+			} else {
+				mark_uses(n->a, 0);
+			}
+			break;
 		case N_FOREACH: {
 			struct foreach_info *f = n->ext;
 			if (f->array_sym)
