@@ -50,6 +50,10 @@ const char *tap_fn_ctime(struct tap_ctx *c, char *out, int64_t t)
 	args[3] = (struct tap_fmt_arg){ 0, secs / 60 % 60, NULL };
 	args[4] = (struct tap_fmt_arg){ 0, secs % 60, NULL };
 	args[5] = (struct tap_fmt_arg){ 0, year, NULL };
-	tap_format(buf, sizeof buf, "%s %2d %02d:%02d:%02d %d", args, 6);
-	return tap_strcpy(out, buf);
+	size_t n = tap_format(buf, sizeof buf, "%s %2d %02d:%02d:%02d %d", args, 6);
+	if (n >= sizeof buf)
+		n = sizeof buf - 1;
+	memcpy(out, buf, n);
+	out[n] = '\0';
+	return out;
 }
