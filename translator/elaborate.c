@@ -678,6 +678,13 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 		break;
 	case N_BINARY:
 		switch (n->op) {
+		case URSHIFT:
+			/* SystemTap's grammar has it; its pass 2 refuses it */
+			err(n->loc, "unsupported binary operator %s%s", ">>>", "");
+			infer(n->a, sc, T_LONG);
+			infer(n->b, sc, T_LONG);
+			t = T_LONG;
+			break;
 		case '.':
 			l = infer(n->a, sc, T_STRING);
 			r = infer(n->b, sc, T_STRING);

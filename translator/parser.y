@@ -334,7 +334,7 @@ static void check_extractor(struct node *n)
 %token <str> PROBE GLOBAL PRIVATE FUNCTION IF ELSE FOR FOREACH IN LIMIT RETURN DELETE
 %token <str> WHILE BREAK CONTINUE NEXT TRY CATCH LONG STRINGKW
 %token INC DEC ADDEQ SUBEQ MULEQ DIVEQ MODEQ SHLEQ SHREQ ANDEQ OREQ XOREQ CATEQ
-%token LSHIFT RSHIFT EQ NE LE GE ANDAND OROR MATCH NOMATCH STATSOP ARROW
+%token LSHIFT RSHIFT URSHIFT EQ NE LE GE ANDAND OROR MATCH NOMATCH STATSOP ARROW
 
 %right '=' ADDEQ SUBEQ MULEQ DIVEQ MODEQ SHLEQ SHREQ ANDEQ OREQ XOREQ CATEQ STATSOP
 %right '?' ':'
@@ -345,7 +345,7 @@ static void check_extractor(struct node *n)
 %left '&'
 %left IN
 %left EQ NE '<' '>' LE GE MATCH NOMATCH
-%left LSHIFT RSHIFT
+%left LSHIFT RSHIFT URSHIFT
 %left '.'
 %left '+' '-'
 %left '*' '/' '%'
@@ -719,6 +719,7 @@ expr
 	| expr NOMATCH expr { $$ = op_node(N_BINARY, @2, NOMATCH, $1, $3); }
 	| expr LSHIFT expr { $$ = op_node(N_BINARY, @2, LSHIFT, $1, $3); }
 	| expr RSHIFT expr { $$ = op_node(N_BINARY, @2, RSHIFT, $1, $3); }
+	| expr URSHIFT expr { $$ = op_node(N_BINARY, @2, URSHIFT, $1, $3); }
 	| expr '.' expr { $$ = op_node(N_BINARY, @2, '.', $1, $3); }
 	| expr '+' expr { $$ = op_node(N_BINARY, @2, '+', $1, $3); }
 	| expr '-' expr { $$ = op_node(N_BINARY, @2, '-', $1, $3); }
@@ -810,6 +811,7 @@ const char *op_text(int op)
 	case CATEQ: return ".=";
 	case LSHIFT: return "<<";
 	case RSHIFT: return ">>";
+	case URSHIFT: return ">>>";
 	case EQ: return "==";
 	case NE: return "!=";
 	case LE: return "<=";
