@@ -241,10 +241,11 @@ void tap_agg_add(struct tap_ctx *c, struct tap_aggs *a, int id, const union tap_
 		e = e->next;
 	/* e->gen: a delete on another CPU may be zeroing it */
 	int fresh = !e || tap_read_once(e->gen) != current_gen(a, id);
-	if (fresh && over_limit(c, a, b, id, near))
-		return;
-	if (fresh)
+	if (fresh) {
+		if (over_limit(c, a, b, id, near))
+			return;
 		b->added[id]++;
+	}
 	/* Only this CPU writes its buffer: no atomic operation makes the sequence count. */
 	tap_stat_change_begin(&b->seq);
 	if (!e) {
