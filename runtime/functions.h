@@ -25,6 +25,7 @@ int64_t tap_fn_is_return(struct tap_ctx *c);
 int64_t tap_fn_user_mode(struct tap_ctx *c);
 int64_t tap_fn_addr(struct tap_ctx *c);
 const char *tap_fn_symname(struct tap_ctx *c, char *out, int64_t addr);
+const char *tap_fn_modname(struct tap_ctx *c, char *out, int64_t addr);
 int64_t tap_fn_gettimeofday_s(struct tap_ctx *c);
 int64_t tap_fn_gettimeofday_ms(struct tap_ctx *c);
 int64_t tap_fn_gettimeofday_us(struct tap_ctx *c);
@@ -101,6 +102,11 @@ const char *tap_fn_string_quoted(struct tap_ctx *c, char *out, const char *s);
 const char *tap_fn_tokenize(struct tap_ctx *c, char *out, const char *input, const char *delim);
 const char *tap_fn_ctime(struct tap_ctx *c, char *out, int64_t t);
 void tap_fn_warn(struct tap_ctx *c, const char *msg);
+const char *tap_fn_input_char(struct tap_ctx *c, char *out);
+/* Platform layer: system(cmd) and switch_file(), carried out by the consumer after
+   what the probe printed before them. */
+void tap_fn_system(struct tap_ctx *c, const char *cmd);
+void tap_fn_switch_file(struct tap_ctx *c);
 const char *tap_fn_toupper(struct tap_ctx *c, char *out, const char *s);
 const char *tap_fn_tolower(struct tap_ctx *c, char *out, const char *s);
 int64_t tap_fn_isdigit(struct tap_ctx *c, const char *s);

@@ -12,6 +12,7 @@ enum tap_probe_kind {
 	TAP_PROBE_KPROBE, TAP_PROBE_KRETPROBE,
 	TAP_PROBE_TRACEPOINT,
 	TAP_PROBE_SYSCALL, TAP_PROBE_SYSCALL_RETURN,
+	TAP_PROBE_INPUT,       /* a byte of the session's standard input (tapset/input.stp) */
 };
 
 struct tap_probe {

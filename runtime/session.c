@@ -85,6 +85,22 @@ void tap_fn_warn(struct tap_ctx *c, const char *msg)
 	tap_output_err(c, line, n);
 }
 
+/* The byte an input probe (tapset/input.stp) is handling, as a one-character string. */
+const char *tap_fn_input_char(struct tap_ctx *c, char *out)
+{
+	out[0] = (char)c->input_byte;
+	out[1] = '\0';
+	return out;
+}
+
+static int tap_has_input_probes(void)
+{
+	for (int i = 0; i < tap_nprobes; i++)
+		if (tap_probes[i].kind == TAP_PROBE_INPUT)
+			return 1;
+	return 0;
+}
+
 /* Runs one handler on a prepared context, then sends its output and any error. */
 static void tap_run_probe(struct tap_ctx *c, const struct tap_probe *p)
 {

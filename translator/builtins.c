@@ -25,6 +25,7 @@ static const struct cbuiltin table[] = {
 	{ "user_mode", L, 0, { 0 }, "tap_fn_user_mode" },
 	{ "addr", L, 0, { 0 }, "tap_fn_addr" },
 	{ "symname", S, 1, { L }, "tap_fn_symname" },
+	{ "modname", S, 1, { L }, "tap_fn_modname" },
 	{ "gettimeofday_s", L, 0, { 0 }, "tap_fn_gettimeofday_s" },
 	{ "gettimeofday_ms", L, 0, { 0 }, "tap_fn_gettimeofday_ms" },
 	{ "gettimeofday_us", L, 0, { 0 }, "tap_fn_gettimeofday_us" },
@@ -119,6 +120,9 @@ static const struct cbuiltin table[] = {
 	/* time, output */
 	{ "ctime", S, 1, { L }, "tap_fn_ctime" },
 	{ "warn", T_VOID, 1, { S }, "tap_fn_warn" },
+	{ "system", T_VOID, 1, { S }, "tap_fn_system" },
+	{ "switch_file", T_VOID, 0, { 0 }, "tap_fn_switch_file" },
+	{ "__input_char", S, 0, { 0 }, "tap_fn_input_char" },
 	/* strings */
 	{ "strlen", L, 1, { S }, "tap_fn_strlen" },
 	{ "substr", S, 3, { S, L, L }, "tap_fn_substr" },

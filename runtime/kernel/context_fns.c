@@ -119,6 +119,28 @@ const char *tap_fn_symname(struct tap_ctx *c, char *out, int64_t addr)
 	return tap_strcpy(out, sym);
 }
 
+/* The kernel module whose symbol contains addr (the " [module]" of its symbol, as
+   kallsyms gives it), "kernel" for the kernel's own; an error when addr is in
+   neither. kallsyms looks modules up safely in any context. */
+const char *tap_fn_modname(struct tap_ctx *c, char *out, int64_t addr)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	char *module, *end;
+	sprint_symbol_no_offset(sym, (unsigned long)addr);
+	if (!strncmp(sym, "0x", 2)) {
+		tap_error(c, "Cannot determine kernel module name", NULL);
+		return tap_strcpy(out, "");
+	}
+	module = strstr(sym, " [");
+	if (!module)
+		return tap_strcpy(out, "kernel");
+	module += 2;
+	end = strchr(module, ']');
+	if (end)
+		*end = '\0';
+	return tap_strcpy(out, module);
+}
+
 int64_t tap_fn_gettimeofday_ns(struct tap_ctx *c) { return ktime_get_real_ns(); }
 int64_t tap_fn_gettimeofday_us(struct tap_ctx *c) { return div_s64(ktime_get_real_ns(), 1000); }
 int64_t tap_fn_gettimeofday_ms(struct tap_ctx *c) { return div_s64(ktime_get_real_ns(), 1000000); }

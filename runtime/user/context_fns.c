@@ -58,6 +58,14 @@ const char *tap_fn_symname(struct tap_ctx *c, char *out, int64_t addr)
 	return out;
 }
 
+/* No kernel modules to look in. */
+const char *tap_fn_modname(struct tap_ctx *c, char *out, int64_t addr)
+{
+	tap_error(c, "Cannot determine kernel module name", NULL);
+	out[0] = '\0';
+	return out;
+}
+
 int64_t tap_fn_randint(struct tap_ctx *c, int64_t n)
 {
 	if (n <= 0) {
