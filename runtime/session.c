@@ -93,6 +93,23 @@ const char *tap_fn_input_char(struct tap_ctx *c, char *out)
 	return out;
 }
 
+/* pn(): the probe point as the script named it, an alias's own name included. */
+const char *tap_fn_pn(struct tap_ctx *c, char *out)
+{
+	if (!c->probe)
+		return tap_strcpy(out, "");
+	return tap_strcpy(out, c->probe->pn ? c->probe->pn : c->probe->pp);
+}
+
+/* umodname(addr): tapc keeps no table of the user-space modules (SystemTap's -d),
+   so, as SystemTap without one, it cannot name one. */
+const char *tap_fn_umodname(struct tap_ctx *c, char *out, int64_t addr)
+{
+	(void)addr;
+	tap_error(c, "module cannot be found", NULL);
+	return tap_strcpy(out, "<unknown>");
+}
+
 static int tap_has_input_probes(void)
 {
 	for (int i = 0; i < tap_nprobes; i++)

@@ -475,6 +475,27 @@ static void autoprint_agg(struct session *s, const char *p, uint32_t len)
 	}
 }
 
+/* The local time zone for tz_ctime(): seconds west of UTC, and its name (only the
+   characters a module parameter can carry). */
+static long local_zone(char *name, size_t size)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	size_t n = 0;
+	if (!localtime_r(&t, &tm)) {
+		snprintf(name, size, "UTC");
+		return 0;
+	}
+	for (const char *p = tm.tm_zone ? tm.tm_zone : ""; *p && n + 1 < size; p++)
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '+' || *p == '-')
+			name[n++] = *p;
+	name[n] = '\0';
+	if (!n)
+		snprintf(name, size, "UTC");
+	return -tm.tm_gmtoff;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -551,9 +572,10 @@ int main(int argc, char **argv)
 		}
 		o.target = child;
 	}
-	char params[128];
-	snprintf(params, sizeof params, "target=%ld bufsize_kb=%ld", o.target,
-		 o.bufsize_mb > 0 ? (long)(o.bufsize_mb * 1024) : 1024L);
+	char params[256], zone[64];
+	long west = local_zone(zone, sizeof zone);
+	snprintf(params, sizeof params, "target=%ld bufsize_kb=%ld tz_gmtoff=%ld tz_name=%s", o.target,
+		 o.bufsize_mb > 0 ? (long)(o.bufsize_mb * 1024) : 1024L, west, zone);
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

@@ -25,6 +25,7 @@ struct site *site_add(struct probe *p, struct probe_point *pp, const char *kind,
 	s->probe = p;
 	s->kind = kind;
 	s->pp = probe_point_text(pp);
+	s->pn = pp->written ? pp->written : s->pp;
 	s->optional = pp->optional;
 	**tail = s;
 	*tail = &s->next;

@@ -22,6 +22,12 @@ MODULE_PARM_DESC(bufsize_kb, "output buffer size in KiB");
 static int target;
 module_param(target, int, 0444);
 MODULE_PARM_DESC(target, "pid returned by target()");
+static long tz_gmtoff;
+module_param(tz_gmtoff, long, 0444);
+MODULE_PARM_DESC(tz_gmtoff, "local time zone: seconds west of UTC, for tz_gmtoff()");
+static char *tz_name = "";
+module_param(tz_name, charp, 0444);
+MODULE_PARM_DESC(tz_name, "local time zone name, for tz_name()");
 
 /* ---- output ring: one writer at a time under the lock, one reader (tapio) ---- */
 
