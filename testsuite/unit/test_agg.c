@@ -547,6 +547,75 @@ START_TEST(plain_updates_are_never_seen_torn)
 }
 END_TEST
 
+/* A statistic the script reads only with @count keeps only its count (keep 0): one
+   word per update, no done mark, and readers on another CPU see it only grow. */
+static struct tap_aggs counts;
+static struct tap_agg_spec count_specs[] = {
+	{ "one", 0, { 0 }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0, 0, 0 },
+	{ "keyed", 1, { TAP_T_LONG }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0, 0, 0 },
+};
+
+static void *count_writer(void *arg)
+{
+	cpu_of_thread = (int)(intptr_t)arg;
+	struct tap_ctx *c = ctx();
+	union tap_key k[] = { { .l = 7 } };
+	for (int64_t v = 1; v <= MARK_UPDATES / 10; v++) {
+		tap_agg_one_add(&counts, 0, v, 1, 0);
+		tap_agg_add_with(c, &counts, 1, k, kh_l(k), ke_l, v, 1, 0, NULL);
+	}
+	thread_check(c->error == NULL);
+	free(c);
+	return NULL;
+}
+
+static void *count_reader(void *arg)
+{
+	cpu_of_thread = 1;
+	struct tap_ctx *c = ctx();
+	struct tap_stat *st = (struct tap_stat *)c->statbuf[0];
+	union tap_key k[] = { { .l = 7 } };
+	int64_t last_one = 0, last_keyed = 0;
+	while (!__atomic_load_n(&writers_done, __ATOMIC_ACQUIRE)) {
+		if (tap_agg_one_read(&counts, 0, 0, st)) {
+			thread_check(st->count >= last_one);
+			last_one = st->count;
+		}
+		if (tap_agg_get(&counts, 1, k, st, (struct tap_stat *)c->statbuf[1])) {
+			thread_check(st->count >= last_keyed);
+			last_keyed = st->count;
+		}
+	}
+	free(c);
+	return arg;
+}
+
+START_TEST(count_only_statistics_keep_just_the_count)
+{
+	ck_assert_int_eq(tap_aggs_init(&counts, count_specs, 2, 2, 1 << 20), 0);
+	pthread_t w, r;
+	writers_done = 0;
+	thread_failures = 0;
+	pthread_create(&r, NULL, count_reader, NULL);
+	pthread_create(&w, NULL, count_writer, (void *)(intptr_t)0);
+	pthread_join(w, NULL);
+	__atomic_store_n(&writers_done, 1, __ATOMIC_RELEASE);
+	pthread_join(r, NULL);
+	ck_assert_int_eq(thread_failures, 0);
+	struct tap_stat *st = malloc(4096), *scratch = malloc(4096);
+	ck_assert(tap_agg_one_read(&counts, 0, 0, st));
+	ck_assert_int_eq(st->count, MARK_UPDATES / 10);
+	ck_assert_int_eq(st->sum, 0); /* not kept */
+	union tap_key k[] = { { .l = 7 } };
+	ck_assert(tap_agg_get(&counts, 1, k, st, scratch));
+	ck_assert_int_eq(st->count, MARK_UPDATES / 10);
+	ck_assert_int_eq(st->sum, 1); /* only the first value, added by the general path */
+	tap_aggs_destroy(&counts);
+	free(st);
+	free(scratch);
+}
+END_TEST
+
 /* Strings hashed and compared 8 bytes at a time agree with strcmp at every length and
    alignment, also when a string ends right before an unmapped page. */
 START_TEST(string_keys_word_at_a_time)
@@ -606,6 +675,7 @@ int main(void)
 	tcase_add_test(tc, inline_updates_merge_exactly);
 	tcase_add_test(tc, deletes_race_with_updates);
 	tcase_add_test(tc, plain_updates_are_never_seen_torn);
+	tcase_add_test(tc, count_only_statistics_keep_just_the_count);
 	tcase_add_test(tc, string_keys_word_at_a_time);
 	tcase_add_test(tc, slices_see_every_cpu);
 	tcase_add_test(tc, map_slices);
