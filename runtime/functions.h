@@ -62,6 +62,8 @@ int64_t tap_fn_task_egid(struct tap_ctx *c, int64_t t);
 int64_t tap_fn_pid2task(struct tap_ctx *c, int64_t pid);
 const char *tap_fn_task_execname(struct tap_ctx *c, char *out, int64_t t);
 const char *tap_fn_pid2execname(struct tap_ctx *c, char *out, int64_t pid);
+/* irq_handler.entry/exit (kernel/irq_fns.c) */
+int64_t tap_fn_irqaction_field(struct tap_ctx *c, int64_t action, int64_t field);
 int64_t tap_fn_randint(struct tap_ctx *c, int64_t n);
 
 const char *tap_fn_user_string(struct tap_ctx *c, char *out, int64_t addr);

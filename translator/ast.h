@@ -106,10 +106,14 @@ struct sym {
 	int64_t hist_start, hist_stop, hist_interval;
 	int agg_id;             /* statistics: index in the module's aggregation table */
 	int uses_variance;      /* statistics: @variance is read, so updates track it */
+	unsigned stat_reads;    /* statistics: STAT_READS_* of the extractors the script uses */
 	int var_shift;          /* statistics: N of @variance(s, N), 0 if none */
 	int index;
 	struct sym *next;
 };
+
+/* sym.stat_reads: what a <<< must keep besides the count (codegen's TAP_KEEP_*) */
+enum { STAT_READS_SUM = 1, STAT_READS_MIN = 2, STAT_READS_MAX = 4 };
 
 struct probe_comp {
 	char *name;

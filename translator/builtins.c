@@ -59,6 +59,7 @@ static const struct cbuiltin table[] = {
 	{ "task_egid", L, 1, { L }, "tap_fn_task_egid" },
 	{ "task_execname", S, 1, { L }, "tap_fn_task_execname" },
 	{ "pid2task", L, 1, { L }, "tap_fn_pid2task" },
+	{ "__irqaction_field", L, 2, { L, L }, "tap_fn_irqaction_field" },
 	{ "pid2execname", S, 1, { L }, "tap_fn_pid2execname" },
 	/* memory, fault-safe */
 	{ "user_string", S, 1, { L }, "tap_fn_user_string" },

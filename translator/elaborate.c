@@ -224,6 +224,19 @@ static void note_histogram(struct node *n, struct sym *s)
 	s->hist_interval = p[2];
 }
 
+/* @sum(x), foreach ... in x @max-: what updates of x must keep besides its count */
+static void note_stat_read(struct sym *s, const char *extractor)
+{
+	if (!s || !extractor)
+		return;
+	if (!strcmp(extractor, "sum") || !strcmp(extractor, "avg"))
+		s->stat_reads |= STAT_READS_SUM;
+	else if (!strcmp(extractor, "min"))
+		s->stat_reads |= STAT_READS_MIN;
+	else if (!strcmp(extractor, "max"))
+		s->stat_reads |= STAT_READS_MAX;
+}
+
 /* @variance(s, N) scales by 2^N; every @variance of s must agree, except that one
    without a shift (or with 0) met first leaves the choice to later ones, as in stap.
    Checked once, in script order, in the reporting round. */
@@ -626,6 +639,7 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 		t = !strncmp(n->str, "hist", 4) ? T_VOID : T_LONG;
 		if (!strcmp(n->str, "variance") && v->sym)
 			v->sym->uses_variance = 1;
+		note_stat_read(v->sym, n->str);
 		if (t == T_VOID)
 			note_histogram(n, v->sym);
 		else if (!strcmp(n->str, "variance") && (!v->next || !v->next->next))
@@ -807,6 +821,7 @@ static void check_foreach(struct node *n, struct scope *sc)
 		err(n->loc, "unresolved array '%s' in foreach%s", f->array, reporting ? similar_global(f->array) : "");
 	} else {
 		f->array_sym = a;
+		note_stat_read(a, f->sort_agg);
 		if (!a->is_array) {
 			a->is_array = 1;
 			changed = 1;

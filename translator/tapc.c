@@ -432,6 +432,7 @@ int main(int argc, char **argv)
 		perror(c_file);
 		return 1;
 	}
+	o.cg.stats_printed_whole = o.json || o.interval;
 	int errors = codegen(out, &script, &o.cg);
 	fclose(out);
 	int rc = 0;

@@ -189,6 +189,7 @@ static void ctx_free(struct tap_ctx *c)
 
 #include "context_fns.c"
 #include "task_fns.c"
+#include "irq_fns.c"
 #include "probe_entry.c"
 #include "probe_timer.c"
 #include "probe_kprobe.c"

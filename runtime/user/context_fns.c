@@ -183,6 +183,7 @@ int64_t tap_fn_task_current(struct tap_ctx *c) { return no_task(c); }
 NO_TASK(task_pid) NO_TASK(task_tid) NO_TASK(task_parent) NO_TASK(task_state) NO_TASK(task_prio)
 NO_TASK(task_nice) NO_TASK(task_uid) NO_TASK(task_gid) NO_TASK(task_euid) NO_TASK(task_egid)
 NO_TASK(pid2task)
+int64_t tap_fn_irqaction_field(struct tap_ctx *c, int64_t action, int64_t field) { return no_task(c); }
 
 static const char *no_task_string(struct tap_ctx *c, char *out)
 {
