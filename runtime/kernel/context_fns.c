@@ -1,6 +1,7 @@
 /* The kernel side of functions.h: the current task, time, and fault-safe memory reads. */
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
+#include <linux/sched/task_stack.h>
 #include <linux/cred.h>
 #include <linux/ptrace.h>
 #include <linux/timekeeping.h>
