@@ -14,9 +14,16 @@ enum tap_rec_type {
 	TAP_REC_ERR = 2,   /* an "ERROR: ..." or "WARNING: ..." line, for stderr */
 	TAP_REC_EXIT = 3,  /* the script called exit() or failed: tapio should stop it */
 	TAP_REC_DONE = 4,  /* end probes have run; payload: struct tap_rec_done */
-	TAP_REC_STARTED = 5, /* begin probes have run and event probes are armed */
+	TAP_REC_STARTED = 5, /* begin probes have run and event probes are armed;
+				payload: u32 TAP_STARTED_* flags */
 	TAP_REC_AGGPRINT = 6, /* at exit: print aggregation (u32 id) from tapio's merge */
+	TAP_REC_SYSTEM = 7,   /* system(cmd): tapio runs the payload with sh -c, not waiting */
+	TAP_REC_SWITCHFILE = 8, /* switch_file(): with -o, output goes on in the next file */
 };
+
+/* The script has input probes: tapio passes its standard input on to
+   /proc/tapc-NAME/input, where each byte fires them. */
+#define TAP_STARTED_INPUT 1u
 
 struct tap_rec_hdr {
 	uint32_t type;

@@ -127,6 +127,8 @@ struct probe_point {
 	int sufficient;         /* ! */
 	struct node *cond;      /* if (cond) after this point: pass 1 only, see parser.y */
 	struct loc loc;
+	char *written;          /* the alias point the script wrote, when this is one of
+				   its expansion's points (pn()) */
 	struct probe_point *next;
 };
 

@@ -1708,6 +1708,8 @@ int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
 		fprintf(out, "\t{ .handler = probe_%d, .kind = %s, .priority = %ldL, .pp = ", st->probe->index,
 			st->kind, st->priority);
 		emit_cstring(out, st->pp);
+		fprintf(out, ", .pn = ");
+		emit_cstring(out, st->pn);
 		fprintf(out, ",\n\t  .lock = probe_%d_lock, .unlock = probe_%d_unlock, .period = %lldLL, "
 			     ".randomize = %lldLL, .maxactive = %d, .optional = %d, .nr = %d, .symbol = ",
 			st->probe->index, st->probe->index, (long long)st->period, (long long)st->randomize,
