@@ -99,6 +99,7 @@ struct sym {
 	int64_t size;           /* global a[N] */
 	int wrap;               /* global a% */
 	int is_private;
+	int from_tapset;        /* a global the tapsets declare */
 	struct node *init;      /* initializer (literal) */
 	struct loc loc;
 	int written, read;      /* for automatic printing at exit */

@@ -168,8 +168,13 @@ static struct sym *resolve_var(struct node *n, struct scope *sc, int create)
 	struct sym *s = find_sym(*sc->locals, n->str);
 	if (!s)
 		s = find_sym(sc->params, n->str);
-	if (!s)
+	/* A tapset function's variables are its own whatever the script names its
+	   globals (general_eventcount's global c): it sees only the tapsets' globals. */
+	if (!s) {
 		s = find_sym(S->globals, n->str);
+		if (s && sc->fn && sc->fn->from_tapset && !s->from_tapset)
+			s = NULL;
+	}
 	if (!s && create) {
 		s = sym_new(n->str, S_LOCAL, n->loc);
 		s->next = *sc->locals;

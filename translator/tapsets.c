@@ -227,6 +227,7 @@ static void pull_global(struct script *s, const struct script *lib, const char *
 		struct sym *c = xcalloc(1, sizeof *c);
 		*c = *g;
 		c->next = NULL;
+		c->from_tapset = 1;
 		struct sym **t = &s->globals;
 		while (*t)
 			t = &(*t)->next;
