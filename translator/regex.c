@@ -362,16 +362,55 @@ struct dfa_build {
 	int final;                   /* the NFA's accepting state */
 };
 
-static void closure(const struct nfa *a, uint64_t *set, int st)
+/* ^ and $ are zero-width: their edges are followed like empty ones, but only in the
+   step that reads the start (FOLLOW_BOS) or the end (FOLLOW_EOS) of the string. */
+enum { FOLLOW_BOS = 1, FOLLOW_EOS = 2 };
+
+static int anchor_of(const struct nfa *a, int st)
 {
-	if ((set[st / 64] >> (st % 64)) & 1)
+	const struct symset *s = &a->sets[a->s[st].set];
+	return set_has(s, SYM_BOS) ? FOLLOW_BOS : set_has(s, SYM_EOS) ? FOLLOW_EOS : 0;
+}
+
+static int has(const uint64_t *set, int st) { return (set[st / 64] >> (st % 64)) & 1; }
+
+static void closure(const struct nfa *a, uint64_t *set, int st, int follow)
+{
+	if (has(set, st))
 		return;
 	set[st / 64] |= 1ull << (st % 64);
-	if (a->s[st].set >= 0)
+	if (a->s[st].set >= 0) {
+		if (anchor_of(a, st) & follow)
+			closure(a, set, a->s[st].out[0], follow);
 		return;
+	}
 	for (int i = 0; i < 2; i++)
 		if (a->s[st].out[i] >= 0)
-			closure(a, set, a->s[st].out[i]);
+			closure(a, set, a->s[st].out[i], follow);
+}
+
+/* DFA state from's successor on symbol class k (rep: a symbol of it) into set. The
+   state right after the start of the string carries the at_begin mark (an extra bit),
+   so that an empty string's end step may still cross ^. */
+static void step(const struct nfa *a, int words, const uint64_t *from, const uint64_t *begin, int rep,
+		 uint64_t *set)
+{
+	int at_begin = a->n;
+	if (rep == SYM_BOS || rep == SYM_EOS) {
+		int follow = rep == SYM_BOS ? FOLLOW_BOS : FOLLOW_EOS | (has(from, at_begin) ? FOLLOW_BOS : 0);
+		memset(set, 0, (size_t)words * 8);
+		for (int st = 0; st < a->n; st++)
+			if (has(from, st))
+				closure(a, set, st, follow);
+		if (rep == SYM_BOS)
+			set[at_begin / 64] |= 1ull << (at_begin % 64);
+		return;
+	}
+	/* after a byte a match may start again, anywhere but at ^ */
+	memcpy(set, begin, (size_t)words * 8);
+	for (int st = 0; st < a->n; st++)
+		if (has(from, st) && a->s[st].set >= 0 && set_has(&a->sets[a->s[st].set], rep))
+			closure(a, set, a->s[st].out[0], 0);
 }
 
 /* The DFA state holding exactly set, added if new; -1 when there are too many. */
@@ -404,15 +443,16 @@ struct regex *regex_compile(const char *pattern, const char **error)
 	free_tree(tree);
 	struct regex *re = NULL;
 	uint64_t *set = NULL;
-	struct dfa_build d = { .a = &a, .words = (a.n + 63) / 64, .final = final };
+	struct dfa_build d = { .a = &a, .words = (a.n + 1 + 63) / 64, .final = final };
 	if (a.error)
 		goto out;
 
-	/* byte classes: symbols in exactly the same edge sets */
+	/* byte classes: bytes in exactly the same edge sets; the start and the end of the
+	   string have a class each */
 	re = re_calloc(1, sizeof *re);
 	for (int c = 0; c < NSYM; c++) {
 		int cls = -1;
-		for (int k = 0; k < c && cls < 0; k++) {
+		for (int k = 0; k < c && c < 256 && cls < 0; k++) {
 			int same = 1;
 			for (int i = 0; i < a.nsets && same; i++)
 				same = set_has(&a.sets[i], c) == set_has(&a.sets[i], k);
@@ -427,18 +467,12 @@ struct regex *regex_compile(const char *pattern, const char **error)
 
 	set = re_calloc((size_t)d.words, 8);
 	uint64_t *begin = re_calloc((size_t)d.words, 8);
-	closure(&a, begin, start);
+	closure(&a, begin, start, 0);
 	re->start = dfa_state(&d, begin);
 	for (int i = 0; i < d.n; i++) {
 		re->next = re_realloc(re->next, (size_t)(i + 1) * re->nclasses * sizeof *re->next);
 		for (int k = 0; k < re->nclasses; k++) {
-			/* after any symbol but the end, a match may start again */
-			memcpy(set, begin, (size_t)d.words * 8);
-			const uint64_t *from = d.sets + (size_t)i * d.words;
-			for (int st = 0; st < a.n; st++)
-				if ((from[st / 64] >> (st % 64)) & 1 && a.s[st].set >= 0 &&
-				    set_has(&a.sets[a.s[st].set], rep[k]))
-					closure(&a, set, a.s[st].out[0]);
+			step(&a, d.words, d.sets + (size_t)i * d.words, begin, rep[k], set);
 			int to = dfa_state(&d, set);
 			if (to < 0) {
 				a.error = "regular expression too complex";
@@ -454,7 +488,7 @@ struct regex *regex_compile(const char *pattern, const char **error)
 	re->nstates = d.n;
 	re->accept = re_calloc((size_t)d.n, 1);
 	for (int i = 0; i < d.n; i++)
-		re->accept[i] = (d.sets[(size_t)i * d.words + final / 64] >> (final % 64)) & 1;
+		re->accept[i] = has(d.sets + (size_t)i * d.words, final);
 out:
 	if (a.error) {
 		*error = a.error;
