@@ -8,6 +8,7 @@
 #include "tap_str.h"
 #include "format.h"
 #include "format_put.h"
+#include "regex_match.h"
 
 #define TAP_MAX_OWNED 32
 

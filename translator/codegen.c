@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "regex.h"
 #include "codegen.h"
 #include "nesting.h"
 #include "codegen_printf.h"
@@ -567,6 +568,23 @@ static void gen_operand(struct gen *g, struct node *x)
 	gen_expr(g, x);
 }
 
+/* s =~ "re": the pattern's DFA is a static table right where it is used. */
+static void gen_regex_match(struct gen *g, struct node *n)
+{
+	const char *why = NULL;
+	struct regex *re = regex_compile(n->b->str, &why);
+	if (!re) {
+		unsupported(n, "this regular expression");
+		return;
+	}
+	emit(g, "({ ");
+	regex_emit(g->out, re, "re_");
+	emit(g, "(int64_t)(tap_regex_match(");
+	gen_expr(g, n->a);
+	emit(g, ", &re_) %s 0); })", n->op == MATCH ? "!=" : "==");
+	regex_free(re);
+}
+
 static void gen_binary(struct gen *g, struct node *n)
 {
 	if (n->op == '.') {
@@ -580,7 +598,7 @@ static void gen_binary(struct gen *g, struct node *n)
 	}
 	if (n->a->type == T_STRING) {
 		if (n->op == MATCH || n->op == NOMATCH) {
-			unsupported(n, "regular expression matching");
+			gen_regex_match(g, n);
 			return;
 		}
 		emit(g, "(strcmp(");

@@ -4,6 +4,7 @@
    final round reports errors. */
 #include <stdlib.h>
 #include <string.h>
+#include "regex.h"
 #include "diag.h"
 #include "elaborate.h"
 #include "defined.h"
@@ -726,8 +727,15 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 		case MATCH: case NOMATCH:
 			l = infer(n->a, sc, T_STRING);
 			r = infer(n->b, sc, T_STRING);
-			if (n->b->kind != N_STR)
+			if (n->b->kind != N_STR) {
 				err(n->b->loc, "regular expression must be a literal string%s%s", "", "");
+			} else if (reporting) {
+				const char *why = NULL;
+				struct regex *re = regex_compile(n->b->str, &why);
+				if (!re)
+					err(n->b->loc, "regex compilation error: %s%s", why, "");
+				regex_free(re);
+			}
 			if (l != T_STRING && l != T_UNKNOWN)
 				err(n->loc, "type mismatch (%s vs. %s)", type_name(l), "string");
 			t = T_LONG;
