@@ -1670,9 +1670,9 @@ int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
 			st->kind, st->priority);
 		emit_cstring(out, st->pp);
 		fprintf(out, ",\n\t  .lock = probe_%d_lock, .unlock = probe_%d_unlock, .period = %lldLL, "
-			     ".randomize = %lldLL, .maxactive = %d, .optional = %d, .nr = %d, .symbol = ",
+			     ".randomize = %lldLL, .maxactive = %d, .optional = %d, .nr = %d, .pf = %d, .symbol = ",
 			st->probe->index, st->probe->index, (long long)st->period, (long long)st->randomize,
-			st->maxactive, st->optional, st->nr);
+			st->maxactive, st->optional, st->nr, st->pf);
 		emit_cstring(out, st->symbol ? st->symbol : "");
 		fprintf(out, " },\n");
 	}
