@@ -123,6 +123,8 @@ const char *tap_errno_name(int64_t e);
 /* kernel.trace probes: argument idx widened as its C type says (translator's TC_*). */
 #define TAP_TRACE_ARGS 6
 int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv);
+/* $verdict = v in a netfilter probe; returns v. */
+int64_t tap_trace_arg_set(struct tap_ctx *c, int idx, int64_t v);
 
 /* netfilter probes: the packet being hooked (the tapset's netfilter.stp). Offsets are
    from the packet's network header. */

@@ -497,6 +497,13 @@ static void gen_assign(struct gen *g, struct node *n)
 		gen_index_update(g, n, lhs);
 		return;
 	}
+	/* The one writable target variable: a netfilter probe's $verdict (guru mode). */
+	if (lhs->kind == N_TARGET && !strcmp(lhs->str, "$verdict") && n->op == '=') {
+		emit(g, "tap_trace_arg_set(c, %d, ", (int)lhs->num);
+		gen_expr(g, n->b);
+		emit(g, ")");
+		return;
+	}
 	if (lhs->kind != N_VAR) {
 		unsupported(lhs, "assignment to this kind of expression");
 		return;

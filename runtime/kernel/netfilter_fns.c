@@ -43,6 +43,23 @@ static int nf_bytes(struct tap_ctx *c, int64_t off, void *buf, int len)
 	return -1;
 }
 
+/* Only nf_drop and nf_accept: any other verdict (stolen, queued, repeated) needs
+   code that owns the packet, which a script is not. */
+int64_t tap_trace_arg_set(struct tap_ctx *c, int idx, int64_t v)
+{
+	struct tap_nf_hit *h = nf_hit_of(c);
+	if (!h || idx != TAP_NF_VERDICT)
+		return 0;
+	if (v != NF_DROP && v != NF_ACCEPT) {
+		scnprintf(c->errbuf, sizeof c->errbuf, "netfilter verdict %lld is not nf_drop (0) or "
+			  "nf_accept (1)", (long long)v);
+		tap_error(c, c->errbuf, NULL);
+		return v;
+	}
+	h->args[TAP_NF_VERDICT] = (unsigned long)v;
+	return v;
+}
+
 int64_t tap_fn_nf_len(struct tap_ctx *c)
 {
 	struct tap_nf_hit *h = nf_hit_of(c);

@@ -139,6 +139,7 @@ int64_t tap_fn_syscall_retval(struct tap_ctx *c) { return no_memory(c); }
 int64_t tap_fn_syscall_nr(struct tap_ctx *c) { return -1; }
 
 int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv) { return no_memory(c); }
+int64_t tap_trace_arg_set(struct tap_ctx *c, int idx, int64_t v) { return no_memory(c); }
 
 /* netfilter probes need the kernel runtime: the translator refuses them here. */
 int64_t tap_fn_nf_len(struct tap_ctx *c) { return no_memory(c); }
