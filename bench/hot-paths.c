@@ -26,13 +26,17 @@ void tap_script_exit(void) {}
 static const char *comm = "kworker/u4:0";
 const char *tap_fn_execname(struct tap_ctx *c, char *out) { return tap_strcpy(out, comm); }
 
-/* ---- the statistics and array of the benchmark script (bench/scripts/ops.stp) ---- */
+/* ---- the statistics and array of the benchmark script (bench/scripts/ops.stp) ----
+   It reads only @count of agg_scalar, agg_int and agg_three, so tapc keeps only their
+   counts (keep 0); agg_scalar_all is a scalar whose script reads @sum, @min and @max too. */
 static struct tap_agg_spec specs[] = {
-	{ "agg_scalar", 0, { 0 }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0 },
-	{ "agg_int", 1, { TAP_T_LONG }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0 },
-	{ "agg_three", 3, { TAP_T_LONG, TAP_T_STR, TAP_T_LONG }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0 },
-	{ "s", 1, { TAP_T_STR }, TAP_HIST_NONE, 0, 0, 0, 0, 50000, 0 },
-	{ "h", 0, { 0 }, TAP_HIST_LOG, 0, 0, 0, TAP_HIST_LOG_BUCKETS, MAXMAPENTRIES, 0 },
+	{ "agg_scalar", 0, { 0 }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0, 0, 0 },
+	{ "agg_int", 1, { TAP_T_LONG }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0, 0, 0 },
+	{ "agg_three", 3, { TAP_T_LONG, TAP_T_STR, TAP_T_LONG }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES,
+	  0, 0, 0, 0 },
+	{ "s", 1, { TAP_T_STR }, TAP_HIST_NONE, 0, 0, 0, 0, 50000, 0, 0, 0, TAP_KEEP_ALL },
+	{ "h", 0, { 0 }, TAP_HIST_LOG, 0, 0, 0, TAP_HIST_LOG_BUCKETS, MAXMAPENTRIES, 0, 0, 0, TAP_KEEP_ALL },
+	{ "agg_scalar_all", 0, { 0 }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0, 0, TAP_KEEP_ALL },
 };
 static struct tap_aggs aggs;
 static struct tap_map plain = { .name = "plain", .nkeys = 1, .ktypes = { TAP_T_LONG },
@@ -68,10 +72,10 @@ static inline uint32_t kh_plain(const union tap_key *k)
 static char t0[MAXSTRINGLEN], t1[MAXSTRINGLEN];
 static const char near[] = "operator '<<<' at ops.stp:1:1";
 
-enum op { EMPTY, AGG_SCALAR, AGG_INT1000, AGG_THREE, PLAIN_ADD, PRINTF, AGG_STR_INSERT, AGG_HIST_LOG,
+enum op { EMPTY, AGG_SCALAR, AGG_SCALAR_ALL, AGG_INT1000, AGG_THREE, PLAIN_ADD, PRINTF, AGG_STR_INSERT, AGG_HIST_LOG,
 	  MAP_GET, SPRINTF, NOPS };
 static const char *const names[NOPS] = {
-	"empty", "agg_scalar", "agg_int1000", "agg_three", "plain_add", "printf", "agg_str_insert",
+	"empty", "agg_scalar", "agg_scalar_all", "agg_int1000", "agg_three", "plain_add", "printf", "agg_str_insert",
 	"agg_hist_log", "map_get", "sprintf",
 };
 
@@ -114,17 +118,20 @@ static void one(enum op op, int64_t i)
 	case EMPTY:		/* the driver's own cost per iteration, subtracted from the others */
 		break;
 	case AGG_SCALAR:	/* agg_scalar <<< i */
-		tap_agg_one_add(&aggs, 0, i, 1);
+		tap_agg_one_add(&aggs, 0, i, 1, 0);
+		break;
+	case AGG_SCALAR_ALL:	/* agg_scalar_all <<< i, with @sum, @min and @max read */
+		tap_agg_one_add(&aggs, 5, i, 1, TAP_KEEP_ALL);
 		break;
 	case AGG_INT1000: {	/* agg_int[i % 1000] <<< i */
 		const union tap_key *k = (const union tap_key[]){ { .l = tap_mod(c, i, 1000, near) } };
-		tap_agg_add_with(c, &aggs, 1, k, kh_agg_int(k), ke_agg_int, i, 1, near);
+		tap_agg_add_with(c, &aggs, 1, k, kh_agg_int(k), ke_agg_int, i, 1, 0, near);
 		break;
 	}
 	case AGG_THREE: {	/* agg_three[i % 1000, execname(), i % 10] <<< i */
 		const union tap_key *k = (const union tap_key[]){ { .l = tap_mod(c, i, 1000, near) },
 			{ .s = (c->near = near, tap_fn_execname(c, t0)) }, { .l = tap_mod(c, i, 10, near) } };
-		tap_agg_add_with(c, &aggs, 2, k, kh_agg_three(k), ke_agg_three, i, 1, near);
+		tap_agg_add_with(c, &aggs, 2, k, kh_agg_three(k), ke_agg_three, i, 1, 0, near);
 		break;
 	}
 	case PLAIN_ADD: {	/* plain[i % 1000] += i */

@@ -231,7 +231,7 @@ void tap_agg_add(struct tap_ctx *c, struct tap_aggs *a, int id, const union tap_
 {
 	const struct tap_agg_spec *sp = &a->specs[id];
 	if (!sp->nkeys) {
-		tap_agg_one_add(a, id, v, 0);
+		tap_agg_one_add(a, id, v, 0, TAP_KEEP_ALL);
 		return;
 	}
 	struct tap_agg_cpu *b = &a->cpu[tap_cpu_id()];
@@ -268,10 +268,12 @@ void tap_agg_add(struct tap_ctx *c, struct tap_aggs *a, int id, const union tap_
    as it is. *seq is odd while the writer relinks or resets data sets or changes more
    than count, sum, min and max; the plain update (tap_stat_add_plain) stores the new
    count first and *done last, so a copy taken between a done and an equal count, with
-   the same even *seq around it, holds no part of a later update. Returns whether *mark
-   (the data set's generation, or its stale flag) read live_mark with it. */
+   the same even *seq around it, holds no part of a later update. A statistic whose plain
+   updates store only the count has no done mark to check (count_only). Returns whether
+   *mark (the data set's generation, or its stale flag) read live_mark with it. */
 static int copy_stat(const struct tap_stat *st, const uint32_t *done, const uint32_t *seq,
-		     struct tap_stat *out, size_t size, const uint32_t *mark, uint32_t live_mark)
+		     struct tap_stat *out, size_t size, const uint32_t *mark, uint32_t live_mark,
+		     int count_only)
 {
 	for (int tries = 0;; tries++) {
 		uint32_t s1 = tap_load_acquire(seq);
@@ -282,17 +284,24 @@ static int copy_stat(const struct tap_stat *st, const uint32_t *done, const uint
 		int live = tap_read_once(*mark) == live_mark;
 		tap_rmb();
 		int64_t n = tap_read_once(st->count);
-		if ((tap_read_once(*seq) == s1 && (uint32_t)n == d) ||
+		if ((tap_read_once(*seq) == s1 && (count_only || (uint32_t)n == d)) ||
 		    tries >= TAP_AGG_READ_TRIES)
 			return live;
 	}
+}
+
+/* Plain updates of a statistic that keeps nothing but its count leave done alone. */
+static int count_only(const struct tap_agg_spec *sp)
+{
+	return !sp->hist && !sp->variance && !sp->keep;
 }
 
 /* Copies one data set's value, retrying while its CPU is writing. Returns 0 if stale. */
 static int read_ent(struct tap_aggs *a, struct tap_agg_cpu *b, const struct tap_agg_ent *e,
 		    struct tap_stat *out, size_t size)
 {
-	return copy_stat(&e->st, &e->done, &b->seq, out, size, &e->gen, current_gen(a, e->id));
+	return copy_stat(&e->st, &e->done, &b->seq, out, size, &e->gen, current_gen(a, e->id),
+			 count_only(&a->specs[e->id]));
 }
 
 /* Called by the owner CPU before its update: delete has been here. */
@@ -307,7 +316,8 @@ void tap_agg_one_restart(struct tap_aggs *a, int id, struct tap_agg_one *o)
 int tap_agg_one_read(struct tap_aggs *a, int id, int cpu, struct tap_stat *out)
 {
 	struct tap_agg_one *o = tap_percpu_cpu(a->one[id], a->one_size[id], cpu);
-	return copy_stat(&o->st, &o->done, &o->seq, out, tap_stat_size(&a->specs[id]), &o->stale, 0) &&
+	return copy_stat(&o->st, &o->done, &o->seq, out, tap_stat_size(&a->specs[id]), &o->stale, 0,
+			 count_only(&a->specs[id])) &&
 	       out->count;
 }
 

@@ -10,6 +10,7 @@
 
 #include "map.h"
 #include "tap_once.h"
+#include "transport_proto.h" /* TAP_KEEP_* */
 
 enum { TAP_HIST_NONE, TAP_HIST_LOG, TAP_HIST_LINEAR };
 #define TAP_HIST_LOG_BUCKETS 128
@@ -27,6 +28,7 @@ struct tap_agg_spec {
 	int var_shift;                 /* @variance(x, N): its bit shift N (0..62), else 0 */
 	int variance;                  /* @variance is used: keep its running state */
 	int sized;                     /* global a[N]: max_entries is N, not MAXMAPENTRIES */
+	int keep;                      /* TAP_KEEP_*: what a plain update keeps besides count */
 };
 
 struct tap_stat {

@@ -33,22 +33,32 @@ static inline void *tap_percpu_alloc(size_t size, int ncpus)
 #define __always_inline inline __attribute__((always_inline))
 #endif
 
-/* count, sum, min and max: what every statistic keeps (tapio's dictionary readers
-   print them all); histograms and @variance go through tap_stat_add.
-   The writer's marks for readers on other CPUs (see read_ent in agg.c): storing the new
+/* count, and of sum, min and max what the script reads (keep, a constant in generated
+   code); histograms and @variance go through tap_stat_add.
+   The writer's marks for readers on other CPUs (see copy_stat in agg.c): storing the new
    count opens the update and storing it again into *done closes it, so a reader that
    finds done equal to the count it reads after its copy saw no update in between. That
-   is one store per update instead of the two increments of a sequence count. */
-static __always_inline void tap_stat_add_plain(struct tap_stat *st, uint32_t *done, int64_t v)
+   is one store per update instead of the two increments of a sequence count. A count
+   alone is one word, which no reader can see torn: no mark. */
+static __always_inline void tap_stat_add_plain(struct tap_stat *st, uint32_t *done, int64_t v, int keep)
 {
 	/* Only this CPU writes st, so it reads st plainly; readers elsewhere copy it. */
-	int64_t n = st->count + 1, min = st->min, max = st->max;
+	int64_t n = st->count + 1;
 	tap_write_once(st->count, n);
+	if (!keep)
+		return;
 	tap_wmb();
-	tap_add_once(st->sum, v);
+	if (keep & TAP_KEEP_SUM)
+		tap_add_once(st->sum, v);
 	/* stored always, so that the compiler picks conditional moves: no branch */
-	tap_write_once(st->min, v < min ? v : min);
-	tap_write_once(st->max, v > max ? v : max);
+	if (keep & TAP_KEEP_MIN) {
+		int64_t min = st->min;
+		tap_write_once(st->min, v < min ? v : min);
+	}
+	if (keep & TAP_KEEP_MAX) {
+		int64_t max = st->max;
+		tap_write_once(st->max, v > max ? v : max);
+	}
 	tap_wmb();
 	tap_write_once(*done, (uint32_t)n);
 }
@@ -70,10 +80,10 @@ static __always_inline void tap_stat_change_end(struct tap_stat *st, uint32_t *d
 }
 
 static __always_inline void tap_stat_update(struct tap_aggs *a, int id, struct tap_stat *st, int64_t v,
-					    int plain, uint32_t *done, uint32_t *seq)
+					    int plain, int keep, uint32_t *done, uint32_t *seq)
 {
 	if (plain) {
-		tap_stat_add_plain(st, done, v);
+		tap_stat_add_plain(st, done, v, keep);
 		return;
 	}
 	tap_stat_change_begin(seq);
@@ -84,13 +94,14 @@ static __always_inline void tap_stat_update(struct tap_aggs *a, int id, struct t
 /* rare (after a delete): out of line, so the hot path keeps its registers */
 __attribute__((__noinline__, __cold__)) void tap_agg_one_restart(struct tap_aggs *a, int id, struct tap_agg_one *o);
 
-/* x <<< v. plain: no histogram and no @variance (a constant in generated code). */
-static __always_inline void tap_agg_one_add(struct tap_aggs *a, int id, int64_t v, int plain)
+/* x <<< v. plain: no histogram and no @variance; keep: TAP_KEEP_* (constants in
+   generated code, equal to the spec's). */
+static __always_inline void tap_agg_one_add(struct tap_aggs *a, int id, int64_t v, int plain, int keep)
 {
 	struct tap_agg_one *o = tap_percpu_this(a->one[id], a->one_size[id]);
 	if (unlikely(tap_read_once(o->stale)))
 		tap_agg_one_restart(a, id, o);
-	tap_stat_update(a, id, &o->st, v, plain, &o->done, &o->seq);
+	tap_stat_update(a, id, &o->st, v, plain, keep, &o->done, &o->seq);
 }
 
 static __always_inline uint64_t tap_agg_hid(uint32_t hash, uint32_t id)
@@ -106,7 +117,7 @@ typedef int (*tap_keys_eq_fn)(const union tap_key *a, const union tap_key *b);
    Returns 1 if it took the general path, the only one that can set an error. */
 static __always_inline int tap_agg_add_with(struct tap_ctx *c, struct tap_aggs *a, int id,
 					     const union tap_key *k, uint32_t h, tap_keys_eq_fn eq,
-					     int64_t v, int plain, const char *near)
+					     int64_t v, int plain, int keep, const char *near)
 {
 	struct tap_agg_cpu *b = &a->cpu[tap_cpu_id()];
 	uint64_t hid = tap_agg_hid(h, (uint32_t)id);
@@ -119,7 +130,7 @@ static __always_inline int tap_agg_add_with(struct tap_ctx *c, struct tap_aggs *
 		tap_agg_add(c, a, id, k, v, near);
 		return 1;
 	}
-	tap_stat_update(a, id, &e->st, v, plain, &e->done, &b->seq);
+	tap_stat_update(a, id, &e->st, v, plain, keep, &e->done, &b->seq);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "tap_str.h"
 #include "format.h"
 #include "format_put.h"
+#include "regex_match.h"
 
 #define TAP_MAX_OWNED 32
 
@@ -25,6 +26,7 @@ struct tap_ctx {
 	const struct tap_probe *probe; /* the probe running, for pp() */
 	void *regs;             /* struct pt_regs of a kprobe or kretprobe hit, or a syscall's user registers */
 	int64_t retval;         /* a system call's return value, in .return probes */
+	int input_byte;         /* the byte of standard input an input probe is handling */
 	char *frames;           /* (MAXNESTING + 1) frames of locals */
 	int nowned;             /* allocations freed when the probe ends */
 	void *owned[TAP_MAX_OWNED];

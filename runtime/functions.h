@@ -19,12 +19,19 @@ int64_t tap_fn_target(struct tap_ctx *c);
 const char *tap_fn_execname(struct tap_ctx *c, char *out);
 const char *tap_fn_pexecname(struct tap_ctx *c, char *out);
 const char *tap_fn_pp(struct tap_ctx *c, char *out);
+const char *tap_fn_pn(struct tap_ctx *c, char *out);
 const char *tap_fn_probefunc(struct tap_ctx *c, char *out);
 int64_t tap_fn_returnval(struct tap_ctx *c);
 int64_t tap_fn_is_return(struct tap_ctx *c);
 int64_t tap_fn_user_mode(struct tap_ctx *c);
 int64_t tap_fn_addr(struct tap_ctx *c);
 const char *tap_fn_symname(struct tap_ctx *c, char *out, int64_t addr);
+const char *tap_fn_modname(struct tap_ctx *c, char *out, int64_t addr);
+const char *tap_fn_umodname(struct tap_ctx *c, char *out, int64_t addr);
+int64_t tap_fn_uaddr(struct tap_ctx *c);
+int64_t tap_fn_target_set_pid(struct tap_ctx *c, int64_t pid);
+int64_t tap_fn_tz_gmtoff(struct tap_ctx *c);
+const char *tap_fn_tz_name(struct tap_ctx *c, char *out);
 int64_t tap_fn_gettimeofday_s(struct tap_ctx *c);
 int64_t tap_fn_gettimeofday_ms(struct tap_ctx *c);
 int64_t tap_fn_gettimeofday_us(struct tap_ctx *c);
@@ -55,6 +62,8 @@ int64_t tap_fn_task_egid(struct tap_ctx *c, int64_t t);
 int64_t tap_fn_pid2task(struct tap_ctx *c, int64_t pid);
 const char *tap_fn_task_execname(struct tap_ctx *c, char *out, int64_t t);
 const char *tap_fn_pid2execname(struct tap_ctx *c, char *out, int64_t pid);
+/* irq_handler.entry/exit (kernel/irq_fns.c) */
+int64_t tap_fn_irqaction_field(struct tap_ctx *c, int64_t action, int64_t field);
 int64_t tap_fn_randint(struct tap_ctx *c, int64_t n);
 
 const char *tap_fn_user_string(struct tap_ctx *c, char *out, int64_t addr);
@@ -102,6 +111,11 @@ const char *tap_fn_string_quoted(struct tap_ctx *c, char *out, const char *s);
 const char *tap_fn_tokenize(struct tap_ctx *c, char *out, const char *input, const char *delim);
 const char *tap_fn_ctime(struct tap_ctx *c, char *out, int64_t t);
 void tap_fn_warn(struct tap_ctx *c, const char *msg);
+const char *tap_fn_input_char(struct tap_ctx *c, char *out);
+/* Platform layer: system(cmd) and switch_file(), carried out by the consumer after
+   what the probe printed before them. */
+void tap_fn_system(struct tap_ctx *c, const char *cmd);
+void tap_fn_switch_file(struct tap_ctx *c);
 const char *tap_fn_toupper(struct tap_ctx *c, char *out, const char *s);
 const char *tap_fn_tolower(struct tap_ctx *c, char *out, const char *s);
 int64_t tap_fn_isdigit(struct tap_ctx *c, const char *s);

@@ -12,6 +12,7 @@ enum tap_probe_kind {
 	TAP_PROBE_KPROBE, TAP_PROBE_KRETPROBE,
 	TAP_PROBE_TRACEPOINT,
 	TAP_PROBE_SYSCALL, TAP_PROBE_SYSCALL_RETURN,
+	TAP_PROBE_INPUT,       /* a byte of the session's standard input (tapset/input.stp) */
 	TAP_PROBE_NETFILTER,   /* netfilter.hook(...).pf(...): nr is the hook, pf the family */
 };
 
@@ -20,6 +21,7 @@ struct tap_probe {
 	enum tap_probe_kind kind;
 	long priority;          /* begin(N)/end(N)/error(N): lower runs first */
 	const char *pp;         /* the probe point as written, for pp() */
+	const char *pn;         /* the alias the script named (pp for other points), for pn() */
 	/* Takes the locks of the globals the handler uses; 0 if they stay busy. */
 	int (*lock)(void);
 	void (*unlock)(void);

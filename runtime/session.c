@@ -85,6 +85,39 @@ void tap_fn_warn(struct tap_ctx *c, const char *msg)
 	tap_output_err(c, line, n);
 }
 
+/* The byte an input probe (tapset/input.stp) is handling, as a one-character string. */
+const char *tap_fn_input_char(struct tap_ctx *c, char *out)
+{
+	out[0] = (char)c->input_byte;
+	out[1] = '\0';
+	return out;
+}
+
+/* pn(): the probe point as the script named it, an alias's own name included. */
+const char *tap_fn_pn(struct tap_ctx *c, char *out)
+{
+	if (!c->probe)
+		return tap_strcpy(out, "");
+	return tap_strcpy(out, c->probe->pn ? c->probe->pn : c->probe->pp);
+}
+
+/* umodname(addr): tapc keeps no table of the user-space modules (SystemTap's -d),
+   so, as SystemTap without one, it cannot name one. */
+const char *tap_fn_umodname(struct tap_ctx *c, char *out, int64_t addr)
+{
+	(void)addr;
+	tap_error(c, "module cannot be found", NULL);
+	return tap_strcpy(out, "<unknown>");
+}
+
+static int tap_has_input_probes(void)
+{
+	for (int i = 0; i < tap_nprobes; i++)
+		if (tap_probes[i].kind == TAP_PROBE_INPUT)
+			return 1;
+	return 0;
+}
+
 /* Runs one handler on a prepared context, then sends its output and any error. */
 static void tap_run_probe(struct tap_ctx *c, const struct tap_probe *p)
 {

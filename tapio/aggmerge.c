@@ -13,8 +13,10 @@ int agg_dict_parse(struct agg_dict *dict, const char *text)
 		int id;
 		long long start, stop, interval;
 		char types[16];
-		if (sscanf(line, "%d %127s %d %15s %d %lld %lld %lld %d", &id, a.name, &a.nkeys, types, &a.hist,
-			   &start, &stop, &interval, &a.nbuckets) != 9 || id != dict->n || a.nkeys > 9)
+		a.keep = TAP_KEEP_ALL;
+		int fields = sscanf(line, "%d %127s %d %15s %d %lld %lld %lld %d %d", &id, a.name, &a.nkeys,
+				    types, &a.hist, &start, &stop, &interval, &a.nbuckets, &a.keep);
+		if (fields < 9 || id != dict->n || a.nkeys > 9)
 			return -1;
 		a.start = start;
 		a.stop = stop;
@@ -267,6 +269,18 @@ static void json_bucket(FILE *out, const struct agg_desc *d, int b, int64_t coun
 	}
 }
 
+/* count, min, max, sum and avg, in FORMAT (name, value): those the module keeps. */
+static void print_values(FILE *out, const struct agg_desc *d, const struct agg_row *r, const char *format)
+{
+	const struct { const char *name; int keep; long long value; } v[] = {
+		{ "count", 0, r->count }, { "min", TAP_KEEP_MIN, r->min }, { "max", TAP_KEEP_MAX, r->max },
+		{ "sum", TAP_KEEP_SUM, r->sum }, { "avg", TAP_KEEP_SUM, r->sum / r->count },
+	};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		if ((d->keep & v[i].keep) == v[i].keep)
+			fprintf(out, format, v[i].name, v[i].value);
+}
+
 void agg_print_json(FILE *out, const struct agg_table *t, const struct agg_dict *dict)
 {
 	fputs("{\"aggregations\": {", out);
@@ -283,9 +297,7 @@ void agg_print_json(FILE *out, const struct agg_table *t, const struct agg_dict 
 			fprintf(out, "%s\n    {\"key\": ", first ? "" : ",");
 			first = 0;
 			json_key(out, d, (const unsigned char *)t->keys + r->key_off);
-			fprintf(out, ", \"count\": %lld, \"sum\": %lld, \"min\": %lld, \"max\": %lld, \"avg\": %lld",
-				(long long)r->count, (long long)r->sum, (long long)r->min, (long long)r->max,
-				(long long)(r->sum / r->count));
+			print_values(out, d, r, ", \"%s\": %lld");
 			if (d->nbuckets) {
 				const int64_t *hist = (const int64_t *)(t->keys + r->hist_off);
 				fputs(", \"hist\": [", out);
@@ -366,8 +378,8 @@ static size_t print_rows(FILE *out, const struct agg_table *t, const struct agg_
 		fputs(d->name, out);
 		if (d->nkeys)
 			text_key(out, d, (const unsigned char *)t->keys + r->key_off);
-		fprintf(out, " @count=%lld @min=%lld @max=%lld @sum=%lld @avg=%lld\n", (long long)r->count,
-			(long long)r->min, (long long)r->max, (long long)r->sum, (long long)(r->sum / r->count));
+		print_values(out, d, r, " @%s=%lld");
+		fputc('\n', out);
 	}
 	free(rows);
 	return n;

@@ -14,6 +14,7 @@ struct agg_desc {
 	int hist;              /* 0 none, 1 log, 2 linear */
 	int64_t start, stop, interval;
 	int nbuckets;
+	int keep;              /* TAP_KEEP_* (agg.h): kept besides the count */
 };
 
 struct agg_dict {

@@ -17,12 +17,15 @@
 #include <unistd.h>
 #include "aggmerge.h"
 #include "ksyms.h"
+#include "run_detached.h"
 #include "transport_proto.h"
 
 struct options {
 	const char *cmd;
 	long target;
 	const char *output;
+	long fsize_max;       /* -S SIZE: bytes per output file (0: no limit) */
+	long fnum_max;        /* -S SIZE,N: output files kept (0: all) */
 	long timeout;
 	double bufsize_mb;
 	int json;
@@ -40,7 +43,10 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-	fputs("Usage: tapio [-c CMD] [-x PID] [-o FILE] [-T SEC] [-s MB] [-i SEC] [--json] NAME.ko\n"
+	fputs("Usage: tapio [-c CMD] [-x PID] [-o FILE [-S MB[,N]]] [-T SEC] [-s MB] [-i SEC] [--json] NAME.ko\n"
+	      "  -o FILE  write the output to FILE; switch_file() goes on in FILE.1, FILE.2...\n"
+	      "  -S MB[,N]  with -o: files FILE.0, FILE.1...; the next one starts when one\n"
+	      "           would pass MB megabytes (or at switch_file()); only the last N are kept\n"
 	      "  -i SEC   every SEC seconds while the script runs, and once at the end, print every\n"
 	      "           statistic, merged from each CPU's data sets by tapio without stopping\n"
 	      "           the probes\n"
@@ -208,7 +214,14 @@ static double now(void)
 
 struct session {
 	const char *dir;       /* /proc/tapc-NAME */
+	const struct options *o;
 	int data, ctl, out;
+	long fnum;             /* -o: the number of the output file being written */
+	long fsize;            /* bytes written to it */
+	int input;             /* /proc/tapc-NAME/input, when the script has input probes */
+	int stdin_open;        /* standard input is still read for the input probes */
+	char inbuf[4096];      /* read from standard input, not yet taken by the module */
+	size_t inlen, inoff;
 	int stop_sent, done, started;
 	int final_loaded;      /* the aggregations as the session ended, for autoprint_agg */
 	struct agg_dict final_dict;
@@ -228,6 +241,106 @@ static void stop(struct session *s)
 
 static void autoprint_agg(struct session *s, const char *p, uint32_t len);
 
+/* -o FILE: the name of output file fnum. With -S they are FILE.0, FILE.1...;
+   without it FILE, then FILE.1, FILE.2... after each switch_file(). */
+static char *output_name(const struct options *o, long fnum)
+{
+	char *name = NULL;
+	if (!o->fsize_max && !fnum)
+		return strdup(o->output);
+	if (asprintf(&name, "%s.%ld", o->output, fnum) < 0)
+		return NULL;
+	return name;
+}
+
+static int open_output(const struct options *o, long fnum)
+{
+	char *name = output_name(o, fnum);
+	int fd = name ? open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
+	if (fd < 0)
+		fprintf(stderr, "tapio: cannot open %s: %s\n", name ? name : o->output, strerror(errno));
+	free(name);
+	return fd;
+}
+
+/* The next output file; with -S SIZE,N the one N files back is removed. Without
+   -o there is no file to switch. */
+static void switch_output(struct session *s)
+{
+	const struct options *o = s->o;
+	if (!o->output)
+		return;
+	int fd = open_output(o, s->fnum + 1);
+	if (fd < 0)
+		return;
+	close(s->out);
+	s->out = fd;
+	s->fnum++;
+	s->fsize = 0;
+	if (o->fnum_max && s->fnum >= o->fnum_max) {
+		char *old = output_name(o, s->fnum - o->fnum_max);
+		if (old)
+			unlink(old);
+		free(old);
+	}
+}
+
+static void write_output(struct session *s, const char *p, size_t len)
+{
+	if (s->o->fsize_max && s->fsize && s->fsize + (long)len > s->o->fsize_max)
+		switch_output(s);
+	write_all(s->out, p, len);
+	s->fsize += (long)len;
+}
+
+/* system(cmd), after the output the script printed before it. */
+static void run_system(const char *p, uint32_t len)
+{
+	char *cmd = strndup(p, len);
+	if (cmd)
+		tap_run_detached(cmd);
+	free(cmd);
+}
+
+/* The script reads standard input: from now on it goes to the module. */
+static void start_input(struct session *s, const char *p, uint32_t len)
+{
+	uint32_t flags = 0;
+	char *path = NULL;
+	memcpy(&flags, p, len < sizeof flags ? len : sizeof flags);
+	if (!(flags & TAP_STARTED_INPUT) || asprintf(&path, "%s/input", s->dir) < 0)
+		return;
+	s->input = open(path, O_WRONLY | O_CLOEXEC);
+	if (s->input < 0)
+		fprintf(stderr, "tapio: cannot open %s: %s\n", path, strerror(errno));
+	s->stdin_open = s->input >= 0;
+	free(path);
+}
+
+/* Moves standard input on to the module; the module may take part of a write
+   (when its output buffer fills), the rest goes at the next turn. */
+static void pass_input(struct session *s, int readable)
+{
+	if (s->inoff == s->inlen && readable) {
+		ssize_t k = read(0, s->inbuf, sizeof s->inbuf);
+		if (k < 0 && (errno == EINTR || errno == EAGAIN))
+			return;
+		if (k <= 0) {
+			s->stdin_open = 0;  /* end of input: the script goes on */
+			return;
+		}
+		s->inoff = 0;
+		s->inlen = (size_t)k;
+	}
+	if (s->inoff < s->inlen) {
+		ssize_t k = write(s->input, s->inbuf + s->inoff, s->inlen - s->inoff);
+		if (k > 0)
+			s->inoff += (size_t)k;
+		else if (k < 0 && errno != EINTR && errno != EAGAIN)
+			s->stdin_open = 0;
+	}
+}
+
 /* Takes whole records off the front of the buffer. */
 static void handle_records(struct session *s)
 {
@@ -240,7 +353,7 @@ static void handle_records(struct session *s)
 		const char *p = s->buf + off + sizeof h;
 		switch (h.type) {
 		case TAP_REC_OUT:
-			write_all(s->out, p, h.len);
+			write_output(s, p, h.len);
 			break;
 		case TAP_REC_ERR:
 			write_all(2, p, h.len);
@@ -250,6 +363,13 @@ static void handle_records(struct session *s)
 			break;
 		case TAP_REC_STARTED:
 			s->started = 1;
+			start_input(s, p, h.len);
+			break;
+		case TAP_REC_SYSTEM:
+			run_system(p, h.len);
+			break;
+		case TAP_REC_SWITCHFILE:
+			switch_output(s);
 			break;
 		case TAP_REC_AGGPRINT:
 			autoprint_agg(s, p, h.len);
@@ -355,6 +475,27 @@ static void autoprint_agg(struct session *s, const char *p, uint32_t len)
 	}
 }
 
+/* The local time zone for tz_ctime(): seconds west of UTC, and its name (only the
+   characters a module parameter can carry). */
+static long local_zone(char *name, size_t size)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	size_t n = 0;
+	if (!localtime_r(&t, &tm)) {
+		snprintf(name, size, "UTC");
+		return 0;
+	}
+	for (const char *p = tm.tm_zone ? tm.tm_zone : ""; *p && n + 1 < size; p++)
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '+' || *p == '-')
+			name[n++] = *p;
+	name[n] = '\0';
+	if (!n)
+		snprintf(name, size, "UTC");
+	return -tm.tm_gmtoff;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -364,12 +505,24 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
-	while ((ch = getopt_long(argc, argv, "+c:x:o:T:s:i:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:x:o:S:T:s:i:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'J': o->json = 1; break;
 		case 'c': o->cmd = optarg; break;
 		case 'x': o->target = atol(optarg); break;
 		case 'o': o->output = optarg; break;
+		case 'S': {
+			char *end;
+			double mb = strtod(optarg, &end);
+			o->fsize_max = (long)(mb * 1024 * 1024);
+			if (*end == ',')
+				o->fnum_max = strtol(end + 1, &end, 10);
+			if (*end || !(mb > 0) || o->fnum_max < 0) {
+				fprintf(stderr, "tapio: -S takes SIZE[,N]: megabytes above 0 and a count of files\n");
+				return -1;
+			}
+			break;
+		}
 		case 'T': o->timeout = atol(optarg); break;
 		case 's': o->bufsize_mb = atof(optarg); break;
 		case 'i':
@@ -401,15 +554,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tapio: %s is not a tapc module\n", o.ko);
 		return 1;
 	}
-	struct session s = { .out = 1, .cap = 1 << 20 };
+	struct session s = { .o = &o, .out = 1, .input = -1, .cap = 1 << 20 };
 	s.buf = malloc(s.cap);
-	if (o.output) {
-		s.out = open(o.output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (s.out < 0) {
-			fprintf(stderr, "tapio: cannot open %s: %s\n", o.output, strerror(errno));
-			return 1;
-		}
+	if (o.fsize_max && !o.output) {
+		fprintf(stderr, "tapio: -S needs -o FILE\n");
+		return 1;
 	}
+	if (o.output && (s.out = open_output(&o, 0)) < 0)
+		return 1;
 	int go_fd = -1;
 	pid_t child = 0;
 	if (o.cmd) {
@@ -420,9 +572,10 @@ int main(int argc, char **argv)
 		}
 		o.target = child;
 	}
-	char params[128];
-	snprintf(params, sizeof params, "target=%ld bufsize_kb=%ld", o.target,
-		 o.bufsize_mb > 0 ? (long)(o.bufsize_mb * 1024) : 1024L);
+	char params[256], zone[64];
+	long west = local_zone(zone, sizeof zone);
+	snprintf(params, sizeof params, "target=%ld bufsize_kb=%ld tz_gmtoff=%ld tz_name=%s", o.target,
+		 o.bufsize_mb > 0 ? (long)(o.bufsize_mb * 1024) : 1024L, west, zone);
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -457,8 +610,14 @@ int main(int argc, char **argv)
 	double deadline = o.timeout > 0 ? now() + (double)o.timeout : 0;
 	double next_print = o.interval > 0 ? now() + o.interval : 0;
 	while (!s.done) {
-		struct pollfd p = { .fd = s.data, .events = POLLIN };
-		int n = poll(&p, 1, 100);
+		/* Standard input is read only when the module has taken what came before. */
+		int want_input = s.stdin_open && !s.stop_sent;
+		struct pollfd p[2] = { { .fd = s.data, .events = POLLIN },
+				       { .fd = want_input && s.inoff == s.inlen ? 0 : -1, .events = POLLIN } };
+		int n = poll(p, 2, want_input && s.inoff < s.inlen ? 0 : 100);
+		if (want_input)
+			pass_input(&s, n > 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)));
+		n = n > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR));
 		if (got_signal || (deadline && now() >= deadline))
 			stop(&s);
 		/* Between whole records, so a print never splits a probe's output. */
@@ -501,6 +660,8 @@ int main(int argc, char **argv)
 	}
 	close(s.data);
 	close(s.ctl);
+	if (s.input >= 0)
+		close(s.input);
 	unload_module(name);
 	if (guardian >= 0 && write(guardian, "x", 1) != 1)
 		perror("tapio: guardian");

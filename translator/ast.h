@@ -99,6 +99,7 @@ struct sym {
 	int64_t size;           /* global a[N] */
 	int wrap;               /* global a% */
 	int is_private;
+	int from_tapset;        /* a global the tapsets declare */
 	struct node *init;      /* initializer (literal) */
 	struct loc loc;
 	int written, read;      /* for automatic printing at exit */
@@ -106,10 +107,14 @@ struct sym {
 	int64_t hist_start, hist_stop, hist_interval;
 	int agg_id;             /* statistics: index in the module's aggregation table */
 	int uses_variance;      /* statistics: @variance is read, so updates track it */
+	unsigned stat_reads;    /* statistics: STAT_READS_* of the extractors the script uses */
 	int var_shift;          /* statistics: N of @variance(s, N), 0 if none */
 	int index;
 	struct sym *next;
 };
+
+/* sym.stat_reads: what a <<< must keep besides the count (codegen's TAP_KEEP_*) */
+enum { STAT_READS_SUM = 1, STAT_READS_MIN = 2, STAT_READS_MAX = 4 };
 
 struct probe_comp {
 	char *name;
@@ -123,6 +128,8 @@ struct probe_point {
 	int sufficient;         /* ! */
 	struct node *cond;      /* if (cond) after this point: pass 1 only, see parser.y */
 	struct loc loc;
+	char *written;          /* the alias point the script wrote, when this is one of
+				   its expansion's points (pn()) */
 	struct probe_point *next;
 };
 

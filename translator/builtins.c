@@ -18,6 +18,7 @@ static const struct cbuiltin table[] = {
 	{ "execname", S, 0, { 0 }, "tap_fn_execname" },
 	{ "pexecname", S, 0, { 0 }, "tap_fn_pexecname" },
 	{ "pp", S, 0, { 0 }, "tap_fn_pp" },
+	{ "pn", S, 0, { 0 }, "tap_fn_pn" },
 	{ "probefunc", S, 0, { 0 }, "tap_fn_probefunc" },
 	{ "ppfunc", S, 0, { 0 }, "tap_fn_probefunc" },
 	{ "returnval", L, 0, { 0 }, "tap_fn_returnval" },
@@ -25,6 +26,12 @@ static const struct cbuiltin table[] = {
 	{ "user_mode", L, 0, { 0 }, "tap_fn_user_mode" },
 	{ "addr", L, 0, { 0 }, "tap_fn_addr" },
 	{ "symname", S, 1, { L }, "tap_fn_symname" },
+	{ "modname", S, 1, { L }, "tap_fn_modname" },
+	{ "umodname", S, 1, { L }, "tap_fn_umodname" },
+	{ "uaddr", L, 0, { 0 }, "tap_fn_uaddr" },
+	{ "target_set_pid", L, 1, { L }, "tap_fn_target_set_pid" },
+	{ "tz_gmtoff", L, 0, { 0 }, "tap_fn_tz_gmtoff" },
+	{ "tz_name", S, 0, { 0 }, "tap_fn_tz_name" },
 	{ "gettimeofday_s", L, 0, { 0 }, "tap_fn_gettimeofday_s" },
 	{ "gettimeofday_ms", L, 0, { 0 }, "tap_fn_gettimeofday_ms" },
 	{ "gettimeofday_us", L, 0, { 0 }, "tap_fn_gettimeofday_us" },
@@ -52,6 +59,7 @@ static const struct cbuiltin table[] = {
 	{ "task_egid", L, 1, { L }, "tap_fn_task_egid" },
 	{ "task_execname", S, 1, { L }, "tap_fn_task_execname" },
 	{ "pid2task", L, 1, { L }, "tap_fn_pid2task" },
+	{ "__irqaction_field", L, 2, { L, L }, "tap_fn_irqaction_field" },
 	{ "pid2execname", S, 1, { L }, "tap_fn_pid2execname" },
 	/* memory, fault-safe */
 	{ "user_string", S, 1, { L }, "tap_fn_user_string" },
@@ -133,6 +141,9 @@ static const struct cbuiltin table[] = {
 	/* time, output */
 	{ "ctime", S, 1, { L }, "tap_fn_ctime" },
 	{ "warn", T_VOID, 1, { S }, "tap_fn_warn" },
+	{ "system", T_VOID, 1, { S }, "tap_fn_system" },
+	{ "switch_file", T_VOID, 0, { 0 }, "tap_fn_switch_file" },
+	{ "__input_char", S, 0, { 0 }, "tap_fn_input_char" },
 	/* strings */
 	{ "strlen", L, 1, { S }, "tap_fn_strlen" },
 	{ "substr", S, 3, { S, L, L }, "tap_fn_substr" },

@@ -13,6 +13,7 @@ struct define {
 
 struct codegen_options {
 	struct define *defines;
+	int stats_printed_whole;   /* tapio --json / -i prints count, sum, min and max of all */
 };
 
 /* Writes the C; returns the number of errors. */

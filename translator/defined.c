@@ -154,9 +154,70 @@ static void fold(struct node *n, const struct probe *p)
 	}
 }
 
+/* Does N use a target variable or @defined? */
+static int uses_targets(const struct node *n)
+{
+	for (; n; n = n->next) {
+		if (n->kind == N_TARGET || (n->kind == N_EXTRACT && !strcmp(n->str, "defined")))
+			return 1;
+		if (uses_targets(n->a) || uses_targets(n->b) || uses_targets(n->c) || uses_targets(n->d))
+			return 1;
+		if (n->kind == N_FOREACH) {
+			const struct foreach_info *f = n->ext;
+			if (uses_targets(f->limit) || uses_targets(f->body))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Do two sites offer the same target variables, in the same places? */
+static int same_params(const struct site *a, const struct site *b)
+{
+	if (a->nparams != b->nparams)
+		return 0;
+	for (int i = 0; i < a->nparams; i++)
+		if (strcmp(a->params[i].name, b->params[i].name) || a->params[i].conv != b->params[i].conv)
+			return 0;
+	return 1;
+}
+
+/* As in SystemTap, a probe's body is elaborated for each of its points: a probe whose
+   points offer different target variables, and whose body uses them or @defined,
+   becomes one probe per kind of point (points with the same parameters share one). */
+static void split_by_point(struct script *s)
+{
+	for (struct probe *p = s->probes; p; p = p->next) {
+		if (p->alias_kind || !uses_targets(p->body))
+			continue;
+		const struct site *first = NULL;
+		for (struct site *st = s->sites; st; st = st->next) {
+			if (st->probe != p)
+				continue;
+			if (!first) {
+				first = st;
+				continue;
+			}
+			if (same_params(first, st))
+				continue;
+			/* a new kind of point: the next probe after p takes it and its like */
+			struct probe *copy = xcalloc(1, sizeof *copy);
+			*copy = *p;
+			copy->body = node_clone(p->body);
+			copy->cond = node_clone(p->cond);
+			copy->locals = syms_clone(p->locals);
+			p->next = copy;
+			for (struct site *o = st; o; o = o->next)
+				if (o->probe == p && same_params(st, o))
+					o->probe = copy;
+		}
+	}
+}
+
 void fold_defined(struct script *s)
 {
 	S = s;
+	split_by_point(s);
 	for (struct func *f = s->funcs; f; f = f->next)
 		fold(f->body, NULL);
 	for (struct probe *p = s->probes; p; p = p->next) {

@@ -4,6 +4,7 @@
    final round reports errors. */
 #include <stdlib.h>
 #include <string.h>
+#include "regex.h"
 #include "diag.h"
 #include "elaborate.h"
 #include "defined.h"
@@ -167,8 +168,13 @@ static struct sym *resolve_var(struct node *n, struct scope *sc, int create)
 	struct sym *s = find_sym(*sc->locals, n->str);
 	if (!s)
 		s = find_sym(sc->params, n->str);
-	if (!s)
+	/* A tapset function's variables are its own whatever the script names its
+	   globals (general_eventcount's global c): it sees only the tapsets' globals. */
+	if (!s) {
 		s = find_sym(S->globals, n->str);
+		if (s && sc->fn && sc->fn->from_tapset && !s->from_tapset)
+			s = NULL;
+	}
 	if (!s && create) {
 		s = sym_new(n->str, S_LOCAL, n->loc);
 		s->next = *sc->locals;
@@ -222,6 +228,19 @@ static void note_histogram(struct node *n, struct sym *s)
 	s->hist_start = p[0];
 	s->hist_stop = p[1];
 	s->hist_interval = p[2];
+}
+
+/* @sum(x), foreach ... in x @max-: what updates of x must keep besides its count */
+static void note_stat_read(struct sym *s, const char *extractor)
+{
+	if (!s || !extractor)
+		return;
+	if (!strcmp(extractor, "sum") || !strcmp(extractor, "avg"))
+		s->stat_reads |= STAT_READS_SUM;
+	else if (!strcmp(extractor, "min"))
+		s->stat_reads |= STAT_READS_MIN;
+	else if (!strcmp(extractor, "max"))
+		s->stat_reads |= STAT_READS_MAX;
 }
 
 /* @variance(s, N) scales by 2^N; every @variance of s must agree, except that one
@@ -630,6 +649,7 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 		t = !strncmp(n->str, "hist", 4) ? T_VOID : T_LONG;
 		if (!strcmp(n->str, "variance") && v->sym)
 			v->sym->uses_variance = 1;
+		note_stat_read(v->sym, n->str);
 		if (t == T_VOID)
 			note_histogram(n, v->sym);
 		else if (!strcmp(n->str, "variance") && (!v->next || !v->next->next))
@@ -711,8 +731,15 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 		case MATCH: case NOMATCH:
 			l = infer(n->a, sc, T_STRING);
 			r = infer(n->b, sc, T_STRING);
-			if (n->b->kind != N_STR)
+			if (n->b->kind != N_STR) {
 				err(n->b->loc, "regular expression must be a literal string%s%s", "", "");
+			} else if (reporting) {
+				const char *why = NULL;
+				struct regex *re = regex_compile(n->b->str, &why);
+				if (!re)
+					err(n->b->loc, "regex compilation error: %s%s", why, "");
+				regex_free(re);
+			}
 			if (l != T_STRING && l != T_UNKNOWN)
 				err(n->loc, "type mismatch (%s vs. %s)", type_name(l), "string");
 			t = T_LONG;
@@ -811,6 +838,7 @@ static void check_foreach(struct node *n, struct scope *sc)
 		err(n->loc, "unresolved array '%s' in foreach%s", f->array, reporting ? similar_global(f->array) : "");
 	} else {
 		f->array_sym = a;
+		note_stat_read(a, f->sort_agg);
 		if (!a->is_array) {
 			a->is_array = 1;
 			changed = 1;

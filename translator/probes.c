@@ -25,6 +25,7 @@ struct site *site_add(struct probe *p, struct probe_point *pp, const char *kind,
 	s->probe = p;
 	s->kind = kind;
 	s->pp = probe_point_text(pp);
+	s->pn = pp->written ? pp->written : s->pp;
 	s->optional = pp->optional;
 	**tail = s;
 	*tail = &s->next;
@@ -43,7 +44,6 @@ static const char *missing_family(const struct probe_point *pp)
 		{ "process", NULL, "tapc does not support user-space probes (process(...)) yet" },
 		{ "perf", NULL, "tapc does not support perf event probes" },
 		{ "procfs", NULL, "tapc does not support procfs probes" },
-		{ "input", NULL, "tapc does not support input probes (reading the session's standard input)" },
 	};
 	const struct probe_comp *c = pp->comps;
 	for (size_t i = 0; c && i < sizeof families / sizeof families[0]; i++)

@@ -18,6 +18,7 @@ struct site {
 	const char *kind;       /* the runtime's enum tap_probe_kind name */
 	long priority;
 	char *pp;               /* canonical probe point text, for pp() */
+	char *pn;               /* the point as the script named it (an alias), for pn() */
 	int64_t period;         /* timers */
 	int64_t randomize;
 	const char *symbol;     /* kprobes, tracepoints */

@@ -32,6 +32,7 @@ struct options {
 	int keep;                  /* -k */
 	int guru;                  /* -g */
 	const char *output;        /* -o */
+	const char *output_size;   /* -S SIZE[,N] */
 	const char *cmd;           /* -c */
 	const char *pid;           /* -x */
 	const char *kernel;        /* -r */
@@ -57,7 +58,9 @@ static void usage(FILE *out)
 	      "  -r KVER|DIR    target kernel version or build directory\n"
 	      "  -D NAME=VAL    set a limit such as MAXACTION or MAXSTRINGLEN\n"
 	      "  -g             guru mode: allow embedded C\n"
-	      "  -o FILE        send output to FILE\n"
+	      "  -o FILE        send output to FILE (switch_file() goes on in FILE.1, FILE.2...)\n"
+	      "  -S MB[,N]      with -o: output in FILE.0, FILE.1..., each up to MB megabytes;\n"
+	      "                 only the last N files are kept\n"
 	      "  -c CMD         run CMD while the probes are active; target() is its pid\n"
 	      "  -x PID         target() is PID\n"
 	      "  -s MB          output buffer size\n"
@@ -217,6 +220,7 @@ static int run_product(const struct options *o, const char *product, const char 
 	int n = 0;
 	args[n++] = tapio;
 	if (o->output) { args[n++] = "-o"; args[n++] = (char *)o->output; }
+	if (o->output_size) { args[n++] = "-S"; args[n++] = (char *)o->output_size; }
 	if (o->cmd) { args[n++] = "-c"; args[n++] = (char *)o->cmd; }
 	if (o->pid) { args[n++] = "-x"; args[n++] = (char *)o->pid; }
 	if (o->timeout) { args[n++] = "-T"; args[n++] = (char *)o->timeout; }
@@ -280,7 +284,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
-	while ((ch = getopt_long(argc, argv, "+e:p:m:vkD:go:c:x:r:I:s:T:l:L:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+e:p:m:vkD:go:S:c:x:r:I:s:T:l:L:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'e': o.script_text = optarg; break;
 		case 'p':
@@ -296,6 +300,7 @@ int main(int argc, char **argv)
 		case 'D': add_define(&o, optarg); break;
 		case 'g': o.guru = 1; break;
 		case 'o': o.output = optarg; break;
+		case 'S': o.output_size = optarg; break;
 		case 'c': o.cmd = optarg; break;
 		case 'x': o.pid = optarg; break;
 		case 'r': o.kernel = optarg; break;
@@ -429,6 +434,7 @@ int main(int argc, char **argv)
 		perror(c_file);
 		return 1;
 	}
+	o.cg.stats_printed_whole = o.json || o.interval;
 	int errors = codegen(out, &script, &o.cg);
 	fclose(out);
 	int rc = 0;

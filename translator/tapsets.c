@@ -11,6 +11,7 @@
 #include "elaborate.h"
 #include "parse.h"
 #include "preprocess.h"
+#include "probes.h"
 #include "tapsets.h"
 
 static int by_name(const struct dirent **a, const struct dirent **b)
@@ -119,8 +120,11 @@ static int expand_aliases(struct script *s, struct probe *aliases)
 				struct probe *np = xcalloc(1, sizeof *np);
 				np->loc = p->loc;
 				np->points = point_clone(a->points);
-				for (struct probe_point *q = np->points; q; q = q->next)
+				for (struct probe_point *q = np->points; q; q = q->next) {
 					q->optional |= pp->optional;
+					/* An alias of an alias keeps the name the script used. */
+					q->written = pp->written ? pp->written : probe_point_text(a->alias);
+				}
 				np->cond = node_clone(p->cond);
 				struct node *user = node_clone(p->body), *prologue = node_clone(a->body);
 				np->body = a->alias_kind == 1 ? block_of(prologue, user, p->loc)
@@ -223,6 +227,7 @@ static void pull_global(struct script *s, const struct script *lib, const char *
 		struct sym *c = xcalloc(1, sizeof *c);
 		*c = *g;
 		c->next = NULL;
+		c->from_tapset = 1;
 		struct sym **t = &s->globals;
 		while (*t)
 			t = &(*t)->next;

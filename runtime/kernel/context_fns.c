@@ -1,6 +1,7 @@
 /* The kernel side of functions.h: the current task, time, and fault-safe memory reads. */
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
+#include <linux/sched/task_stack.h>
 #include <linux/cred.h>
 #include <linux/ptrace.h>
 #include <linux/timekeeping.h>
@@ -117,6 +118,44 @@ const char *tap_fn_symname(struct tap_ctx *c, char *out, int64_t addr)
 	if (module)
 		*module = '\0';
 	return tap_strcpy(out, sym);
+}
+
+/* Where the current task was in user space: the profile tick's registers when
+   they are user-mode ones, else those it entered the kernel with; 0 for a kernel
+   thread. */
+int64_t tap_fn_uaddr(struct tap_ctx *c)
+{
+	if (tap_fn_user_mode(c))
+		return (int64_t)instruction_pointer((struct pt_regs *)c->regs);
+	if (!current->mm || (current->flags & PF_KTHREAD))
+		return 0;
+	return (int64_t)instruction_pointer(task_pt_regs(current));
+}
+
+/* The local time zone, as tapio found it when it loaded the module. */
+int64_t tap_fn_tz_gmtoff(struct tap_ctx *c) { return tz_gmtoff; }
+const char *tap_fn_tz_name(struct tap_ctx *c, char *out) { return tap_strcpy(out, tz_name); }
+
+/* The kernel module whose symbol contains addr (the " [module]" of its symbol, as
+   kallsyms gives it), "kernel" for the kernel's own; an error when addr is in
+   neither. kallsyms looks modules up safely in any context. */
+const char *tap_fn_modname(struct tap_ctx *c, char *out, int64_t addr)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	char *module, *end;
+	sprint_symbol_no_offset(sym, (unsigned long)addr);
+	if (!strncmp(sym, "0x", 2)) {
+		tap_error(c, "Cannot determine kernel module name", NULL);
+		return tap_strcpy(out, "");
+	}
+	module = strstr(sym, " [");
+	if (!module)
+		return tap_strcpy(out, "kernel");
+	module += 2;
+	end = strchr(module, ']');
+	if (end)
+		*end = '\0';
+	return tap_strcpy(out, module);
 }
 
 int64_t tap_fn_gettimeofday_ns(struct tap_ctx *c) { return ktime_get_real_ns(); }

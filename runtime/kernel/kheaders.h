@@ -15,6 +15,7 @@
 #include <linux/timer.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
+#include <linux/sched/task_stack.h>
 #include <linux/cred.h>
 #include <linux/ptrace.h>
 #include <linux/timekeeping.h>

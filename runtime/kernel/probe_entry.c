@@ -6,7 +6,8 @@ static struct tap_ctx **cpu_ctx;        /* one per possible CPU */
 static atomic64_t skipped_probes = ATOMIC64_INIT(0);
 static atomic_t events_armed = ATOMIC_INIT(0);
 
-static void tap_event_hit(const struct tap_probe *p, void *regs)
+/* byte: the byte of standard input an input probe handles (-1 for other events). */
+static __always_inline void tap_event_run(const struct tap_probe *p, void *regs, int byte)
 {
 	struct tap_ctx *c;
 	unsigned long flags;
@@ -25,6 +26,7 @@ static void tap_event_hit(const struct tap_probe *p, void *regs)
 	} else {
 		c->probe = p;
 		c->regs = regs;
+		c->input_byte = byte;
 		c->can_wait = 0;
 		tap_run_probe(c, p);
 		p->unlock();
@@ -38,6 +40,11 @@ static void tap_event_hit(const struct tap_probe *p, void *regs)
 	c->busy = 0;
 out:
 	local_irq_restore(flags);
+}
+
+static void tap_event_hit(const struct tap_probe *p, void *regs)
+{
+	tap_event_run(p, regs, -1);
 }
 
 static int alloc_cpu_contexts(void)

@@ -140,9 +140,11 @@ static int dict_show(struct seq_file *m, void *v)
 		for (j = 0; j < sp->nkeys; j++)
 			types[j] = sp->ktypes[j] == TAP_T_STR ? 'S' : 'L';
 		types[j] = '\0';
-		seq_printf(m, "%d %s %d %s %d %lld %lld %lld %d\n", i, sp->name, sp->nkeys,
+		/* histograms and @variance go through tap_stat_add, which keeps all */
+		seq_printf(m, "%d %s %d %s %d %lld %lld %lld %d %d\n", i, sp->name, sp->nkeys,
 			   sp->nkeys ? types : "-", sp->hist, (long long)sp->start, (long long)sp->stop,
-			   (long long)sp->interval, sp->nbuckets);
+			   (long long)sp->interval, sp->nbuckets,
+			   sp->hist || sp->variance ? TAP_KEEP_ALL : sp->keep);
 	}
 	return 0;
 }

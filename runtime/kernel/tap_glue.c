@@ -22,6 +22,12 @@ MODULE_PARM_DESC(bufsize_kb, "output buffer size in KiB");
 static int target;
 module_param(target, int, 0444);
 MODULE_PARM_DESC(target, "pid returned by target()");
+static long tz_gmtoff;
+module_param(tz_gmtoff, long, 0444);
+MODULE_PARM_DESC(tz_gmtoff, "local time zone: seconds west of UTC, for tz_gmtoff()");
+static char *tz_name = "";
+module_param(tz_name, charp, 0444);
+MODULE_PARM_DESC(tz_name, "local time zone name, for tz_name()");
 
 /* ---- output ring: one writer at a time under the lock, one reader (tapio) ---- */
 
@@ -117,6 +123,20 @@ static void tap_output_err(struct tap_ctx *c, const char *text, size_t len)
 	ring_put(TAP_REC_ERR, text, len, c->can_wait);
 }
 
+/* The records below follow what the probe printed so far, so tapio acts on them in
+   the order the script asked. */
+void tap_fn_system(struct tap_ctx *c, const char *cmd)
+{
+	tap_output_flush(c);
+	ring_put(TAP_REC_SYSTEM, cmd, strnlen(cmd, MAXSTRINGLEN), c->can_wait);
+}
+
+void tap_fn_switch_file(struct tap_ctx *c)
+{
+	tap_output_flush(c);
+	ring_put(TAP_REC_SWITCHFILE, "", 0, c->can_wait);
+}
+
 void tap_request_exit(void)
 {
 	WRITE_ONCE(exit_requested, 1);
@@ -169,11 +189,13 @@ static void ctx_free(struct tap_ctx *c)
 
 #include "context_fns.c"
 #include "task_fns.c"
+#include "irq_fns.c"
 #include "probe_entry.c"
 #include "probe_timer.c"
 #include "probe_kprobe.c"
 #include "probe_syscall.c"
 #include "probe_tracepoint.c"
+#include "probe_input.c"
 #include "probe_netfilter.c"
 #include "netfilter_fns.c"
 #include "snapshot.c"
@@ -312,8 +334,9 @@ static ssize_t data_read(struct file *file, char __user *ubuf, size_t count, lof
 		return put_control(ubuf, count, TAP_REC_DONE, &d, sizeof d);
 	}
 	if (READ_ONCE(session_started) && !started_reported) {
+		u32 flags = tap_has_input_probes() ? TAP_STARTED_INPUT : 0;
 		started_reported = 1;
-		return put_control(ubuf, count, TAP_REC_STARTED, NULL, 0);
+		return put_control(ubuf, count, TAP_REC_STARTED, &flags, sizeof flags);
 	}
 	if (READ_ONCE(exit_requested) && !exit_reported) {
 		exit_reported = 1;
@@ -408,7 +431,8 @@ static int __init tap_init(void)
 	    !proc_create("ctl", 0200, proc_dir, &ctl_ops) ||
 	    !proc_create("dict", 0400, proc_dir, &dict_ops) ||
 	    !proc_create("aggs", 0400, proc_dir, &aggs_ops) ||
-	    !proc_create("kprobes", 0600, proc_dir, &kprobes_ops))
+	    !proc_create("kprobes", 0600, proc_dir, &kprobes_ops) ||
+	    !proc_create("input", 0200, proc_dir, &input_ops))
 		goto fail;
 	mod_timer(&wake_timer, jiffies + 1);
 	return 0;

@@ -105,6 +105,24 @@ int64_t tap_fn_task_gid(struct tap_ctx *c, int64_t t) { return task_cred_id(c, t
 int64_t tap_fn_task_euid(struct tap_ctx *c, int64_t t) { return task_cred_id(c, t, CRED_EUID); }
 int64_t tap_fn_task_egid(struct tap_ctx *c, int64_t t) { return task_cred_id(c, t, CRED_EGID); }
 
+/* target_set_pid(pid): is pid target() or a process descended from it? Walked up
+   the parents under RCU (a process reparented when its parent died has left the set). */
+int64_t tap_fn_target_set_pid(struct tap_ctx *c, int64_t pid)
+{
+	struct task_struct *t;
+	int found = 0;
+	if (!target || pid <= 0)
+		return 0;
+	rcu_read_lock();
+	t = pid_task(find_vpid((pid_t)pid), PIDTYPE_PID);
+	for (int depth = 0; t && t->pid > 1 && depth < 256 && !found; depth++) {
+		found = t->tgid == target;
+		t = rcu_dereference(t->real_parent);
+	}
+	rcu_read_unlock();
+	return found;
+}
+
 /* pid2task(pid): the task of a process id (0 if none); pid2execname: its name. */
 int64_t tap_fn_pid2task(struct tap_ctx *c, int64_t pid)
 {

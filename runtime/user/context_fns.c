@@ -58,6 +58,34 @@ const char *tap_fn_symname(struct tap_ctx *c, char *out, int64_t addr)
 	return out;
 }
 
+/* No user registers here: the program itself is the task. */
+int64_t tap_fn_uaddr(struct tap_ctx *c) { return 0; }
+/* target() is 0 here, so the target set is empty. */
+int64_t tap_fn_target_set_pid(struct tap_ctx *c, int64_t pid) { return 0; }
+
+/* The local time zone now: seconds west of UTC, and its name. */
+int64_t tap_fn_tz_gmtoff(struct tap_ctx *c)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	return localtime_r(&now, &tm) ? -(int64_t)tm.tm_gmtoff : 0;
+}
+
+const char *tap_fn_tz_name(struct tap_ctx *c, char *out)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	return tap_strcpy(out, localtime_r(&now, &tm) && tm.tm_zone ? tm.tm_zone : "");
+}
+
+/* No kernel modules to look in. */
+const char *tap_fn_modname(struct tap_ctx *c, char *out, int64_t addr)
+{
+	tap_error(c, "Cannot determine kernel module name", NULL);
+	out[0] = '\0';
+	return out;
+}
+
 int64_t tap_fn_randint(struct tap_ctx *c, int64_t n)
 {
 	if (n <= 0) {
@@ -171,6 +199,7 @@ int64_t tap_fn_task_current(struct tap_ctx *c) { return no_task(c); }
 NO_TASK(task_pid) NO_TASK(task_tid) NO_TASK(task_parent) NO_TASK(task_state) NO_TASK(task_prio)
 NO_TASK(task_nice) NO_TASK(task_uid) NO_TASK(task_gid) NO_TASK(task_euid) NO_TASK(task_egid)
 NO_TASK(pid2task)
+int64_t tap_fn_irqaction_field(struct tap_ctx *c, int64_t action, int64_t field) { return no_task(c); }
 
 static const char *no_task_string(struct tap_ctx *c, char *out)
 {

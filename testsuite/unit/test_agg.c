@@ -101,8 +101,8 @@ END_TEST
 #define ROUNDS 200
 
 static struct tap_agg_spec specs[] = {
-	{ "s", 1, { TAP_T_STR }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0 },
-	{ "total", 0, { 0 }, TAP_HIST_LOG, 0, 0, 0, TAP_HIST_LOG_BUCKETS, MAXMAPENTRIES, 0, 0 },
+	{ "s", 1, { TAP_T_STR }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0, 0, TAP_KEEP_ALL },
+	{ "total", 0, { 0 }, TAP_HIST_LOG, 0, 0, 0, TAP_HIST_LOG_BUCKETS, MAXMAPENTRIES, 0, 0, 0, TAP_KEEP_ALL },
 };
 static struct tap_aggs aggs;
 static volatile int writers_done;
@@ -219,7 +219,7 @@ END_TEST
 
 /* Slices read and delete the data sets of every CPU. */
 static struct tap_agg_spec slice_specs[] = {
-	{ "p", 2, { TAP_T_STR, TAP_T_LONG }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0 },
+	{ "p", 2, { TAP_T_STR, TAP_T_LONG }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0, 0, TAP_KEEP_ALL },
 };
 static struct tap_aggs saggs;
 
@@ -312,8 +312,8 @@ END_TEST
 /* The inline paths tapc generates: a statistic without keys in place, and a keyed one
    found by the array's own hash and compare, racing with a reader. */
 static struct tap_agg_spec fast_specs[] = {
-	{ "one", 0, { 0 }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0 },
-	{ "ls", 2, { TAP_T_LONG, TAP_T_STR }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0 },
+	{ "one", 0, { 0 }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0, 0, TAP_KEEP_ALL },
+	{ "ls", 2, { TAP_T_LONG, TAP_T_STR }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0, 0, TAP_KEEP_ALL },
 };
 static struct tap_aggs fast;
 
@@ -336,8 +336,8 @@ static void *fast_writer(void *arg)
 		for (int k = 0; k < NKEYS; k++) {
 			snprintf(key, sizeof key, "key-number-%d", k % 50);
 			union tap_key kk[] = { { .l = k % 10 }, { .s = key } };
-			tap_agg_add_with(c, &fast, 1, kk, kh_ls(kk), ke_ls, k % 10, 1, NULL);
-			tap_agg_one_add(&fast, 0, 3, 1);
+			tap_agg_add_with(c, &fast, 1, kk, kh_ls(kk), ke_ls, k % 10, 1, TAP_KEEP_ALL, NULL);
+			tap_agg_one_add(&fast, 0, 3, 1, TAP_KEEP_ALL);
 		}
 	}
 	thread_check(c->error == NULL);
@@ -388,14 +388,14 @@ START_TEST(inline_updates_merge_exactly)
 	tap_agg_clear(&fast, 0);
 	ck_assert_int_eq(tap_agg_extract(c, &fast, 0, NULL, TAP_X_COUNT, NULL), 0);
 	cpu_of_thread = 1;
-	tap_agg_one_add(&fast, 0, -5, 1);
-	tap_agg_one_add(&fast, 0, 9, 1);
+	tap_agg_one_add(&fast, 0, -5, 1, TAP_KEEP_ALL);
+	tap_agg_one_add(&fast, 0, 9, 1, TAP_KEEP_ALL);
 	ck_assert_int_eq(tap_agg_extract(c, &fast, 0, NULL, TAP_X_SUM, NULL), 4);
 	ck_assert_int_eq(tap_agg_extract(c, &fast, 0, NULL, TAP_X_MIN, NULL), -5);
 	ck_assert_int_eq(tap_agg_extract(c, &fast, 0, NULL, TAP_X_MAX, NULL), 9);
 	/* a deleted key takes the general path and starts afresh */
 	tap_agg_delete(&fast, 1, k7);
-	tap_agg_add_with(c, &fast, 1, k7, kh_ls(k7), ke_ls, 2, 1, NULL);
+	tap_agg_add_with(c, &fast, 1, k7, kh_ls(k7), ke_ls, 2, 1, TAP_KEEP_ALL, NULL);
 	ck_assert_int_eq(tap_agg_extract(c, &fast, 1, k7, TAP_X_SUM, NULL), 2);
 	ck_assert_int_eq(tap_agg_extract(c, &fast, 1, k7, TAP_X_MIN, NULL), 2);
 	tap_aggs_destroy(&fast);
@@ -440,8 +440,8 @@ START_TEST(deletes_race_with_updates)
 	tap_agg_clear(&fast, 1);
 	ck_assert(!tap_agg_exists(c, &fast, 1, k7));
 	cpu_of_thread = 2;
-	tap_agg_add_with(c, &fast, 1, k7, kh_ls(k7), ke_ls, 7, 1, NULL);
-	tap_agg_one_add(&fast, 0, 3, 1);
+	tap_agg_add_with(c, &fast, 1, k7, kh_ls(k7), ke_ls, 7, 1, TAP_KEEP_ALL, NULL);
+	tap_agg_one_add(&fast, 0, 3, 1, TAP_KEEP_ALL);
 	ck_assert_int_eq(tap_agg_extract(c, &fast, 1, k7, TAP_X_COUNT, NULL), 1);
 	ck_assert_int_eq(tap_agg_extract(c, &fast, 0, NULL, TAP_X_SUM, NULL), 3);
 	tap_aggs_destroy(&fast);
@@ -462,8 +462,8 @@ END_TEST
 #endif
 static struct tap_aggs marks;
 static struct tap_agg_spec mark_specs[] = {
-	{ "one", 0, { 0 }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0 },
-	{ "keyed", 1, { TAP_T_LONG }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0 },
+	{ "one", 0, { 0 }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0, 0, TAP_KEEP_ALL },
+	{ "keyed", 1, { TAP_T_LONG }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0, 0, TAP_KEEP_ALL },
 };
 static long marks_seen;
 
@@ -483,8 +483,8 @@ static void *mark_writer(void *arg)
 	struct tap_ctx *c = ctx();
 	union tap_key k[] = { { .l = 42 } };
 	for (int64_t v = 1; v <= MARK_UPDATES; v++) {
-		tap_agg_one_add(&marks, 0, v, 1);
-		tap_agg_add_with(c, &marks, 1, k, kh_l(k), ke_l, v, 1, NULL);
+		tap_agg_one_add(&marks, 0, v, 1, TAP_KEEP_ALL);
+		tap_agg_add_with(c, &marks, 1, k, kh_l(k), ke_l, v, 1, TAP_KEEP_ALL, NULL);
 	}
 	thread_check(c->error == NULL);
 	free(c);
@@ -537,13 +537,82 @@ START_TEST(plain_updates_are_never_seen_torn)
 	ck_assert_int_gt(marks_seen, 0);
 	/* one more value: the reader's last delete may have come after the writer's last */
 	cpu_of_thread = 0;
-	tap_agg_one_add(&marks, 0, MARK_UPDATES + 1, 1);
+	tap_agg_one_add(&marks, 0, MARK_UPDATES + 1, 1, TAP_KEEP_ALL);
 	struct tap_stat *st = malloc(4096);
 	ck_assert(tap_agg_one_read(&marks, 0, 0, st));
 	ck_assert(is_run(st));
 	ck_assert_int_eq(st->max, MARK_UPDATES + 1);
 	tap_aggs_destroy(&marks);
 	free(st);
+}
+END_TEST
+
+/* A statistic the script reads only with @count keeps only its count (keep 0): one
+   word per update, no done mark, and readers on another CPU see it only grow. */
+static struct tap_aggs counts;
+static struct tap_agg_spec count_specs[] = {
+	{ "one", 0, { 0 }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0, 0, 0 },
+	{ "keyed", 1, { TAP_T_LONG }, TAP_HIST_NONE, 0, 0, 0, 0, MAXMAPENTRIES, 0, 0, 0, 0 },
+};
+
+static void *count_writer(void *arg)
+{
+	cpu_of_thread = (int)(intptr_t)arg;
+	struct tap_ctx *c = ctx();
+	union tap_key k[] = { { .l = 7 } };
+	for (int64_t v = 1; v <= MARK_UPDATES / 10; v++) {
+		tap_agg_one_add(&counts, 0, v, 1, 0);
+		tap_agg_add_with(c, &counts, 1, k, kh_l(k), ke_l, v, 1, 0, NULL);
+	}
+	thread_check(c->error == NULL);
+	free(c);
+	return NULL;
+}
+
+static void *count_reader(void *arg)
+{
+	cpu_of_thread = 1;
+	struct tap_ctx *c = ctx();
+	struct tap_stat *st = (struct tap_stat *)c->statbuf[0];
+	union tap_key k[] = { { .l = 7 } };
+	int64_t last_one = 0, last_keyed = 0;
+	while (!__atomic_load_n(&writers_done, __ATOMIC_ACQUIRE)) {
+		if (tap_agg_one_read(&counts, 0, 0, st)) {
+			thread_check(st->count >= last_one);
+			last_one = st->count;
+		}
+		if (tap_agg_get(&counts, 1, k, st, (struct tap_stat *)c->statbuf[1])) {
+			thread_check(st->count >= last_keyed);
+			last_keyed = st->count;
+		}
+	}
+	free(c);
+	return arg;
+}
+
+START_TEST(count_only_statistics_keep_just_the_count)
+{
+	ck_assert_int_eq(tap_aggs_init(&counts, count_specs, 2, 2, 1 << 20), 0);
+	pthread_t w, r;
+	writers_done = 0;
+	thread_failures = 0;
+	pthread_create(&r, NULL, count_reader, NULL);
+	pthread_create(&w, NULL, count_writer, (void *)(intptr_t)0);
+	pthread_join(w, NULL);
+	__atomic_store_n(&writers_done, 1, __ATOMIC_RELEASE);
+	pthread_join(r, NULL);
+	ck_assert_int_eq(thread_failures, 0);
+	struct tap_stat *st = malloc(4096), *scratch = malloc(4096);
+	ck_assert(tap_agg_one_read(&counts, 0, 0, st));
+	ck_assert_int_eq(st->count, MARK_UPDATES / 10);
+	ck_assert_int_eq(st->sum, 0); /* not kept */
+	union tap_key k[] = { { .l = 7 } };
+	ck_assert(tap_agg_get(&counts, 1, k, st, scratch));
+	ck_assert_int_eq(st->count, MARK_UPDATES / 10);
+	ck_assert_int_eq(st->sum, 1); /* only the first value, added by the general path */
+	tap_aggs_destroy(&counts);
+	free(st);
+	free(scratch);
 }
 END_TEST
 
@@ -606,6 +675,7 @@ int main(void)
 	tcase_add_test(tc, inline_updates_merge_exactly);
 	tcase_add_test(tc, deletes_race_with_updates);
 	tcase_add_test(tc, plain_updates_are_never_seen_torn);
+	tcase_add_test(tc, count_only_statistics_keep_just_the_count);
 	tcase_add_test(tc, string_keys_word_at_a_time);
 	tcase_add_test(tc, slices_see_every_cpu);
 	tcase_add_test(tc, map_slices);

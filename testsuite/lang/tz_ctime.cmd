@@ -1,0 +1,1 @@
+TZ=XYZ-5:30 $TAPIO -T 20 $KO
