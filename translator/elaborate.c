@@ -1202,6 +1202,9 @@ void elaborate_print(FILE *out, const struct script *s)
 				if (c->next)
 					fputc('.', out);
 			}
+			/* The alias the script named, as stap -p2 shows it. */
+			if (pp->written)
+				fprintf(out, " /* <- %s */", pp->written);
 			fputs(pp->next ? ", " : "", out);
 		}
 		fputs("\n", out);
