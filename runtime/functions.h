@@ -106,6 +106,7 @@ const char *tap_fn_str_replace(struct tap_ctx *c, char *out, const char *s, cons
 int64_t tap_fn_strtol(struct tap_ctx *c, const char *s, int64_t base);
 const char *tap_fn_text_str(struct tap_ctx *c, char *out, const char *s);
 const char *tap_fn_text_strn(struct tap_ctx *c, char *out, const char *s, int64_t len, int64_t quoted);
+char *tap_text_mem(char *out, const char *s, size_t n, int64_t len, int quoted);
 const char *tap_fn_string_quoted(struct tap_ctx *c, char *out, const char *s);
 const char *tap_fn_tokenize(struct tap_ctx *c, char *out, const char *input, const char *delim);
 const char *tap_fn_ctime(struct tap_ctx *c, char *out, int64_t t);
@@ -136,5 +137,23 @@ const char *tap_errno_name(int64_t e);
 /* kernel.trace probes: argument idx widened as its C type says (translator's TC_*). */
 #define TAP_TRACE_ARGS 6
 int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv);
+/* $verdict = v in a netfilter probe; returns v. */
+int64_t tap_trace_arg_set(struct tap_ctx *c, int idx, int64_t v);
+
+/* netfilter probes: the packet being hooked (the tapset's netfilter.stp). Offsets are
+   from the packet's network header. */
+int64_t tap_fn_nf_len(struct tap_ctx *c);
+const char *tap_fn_nf_data(struct tap_ctx *c, char *out, int64_t quoted);
+int64_t tap_fn_nf_dev(struct tap_ctx *c, int64_t out_dev);
+const char *tap_fn_nf_dev_name(struct tap_ctx *c, char *out, int64_t out_dev);
+const char *tap_fn_nf_dev_mac(struct tap_ctx *c, char *out, int64_t out_dev);
+int64_t tap_fn_nf_dev_addr_len(struct tap_ctx *c, int64_t out_dev);
+int64_t tap_fn_nf_hdr(struct tap_ctx *c);
+int64_t tap_fn_nf_uint(struct tap_ctx *c, int64_t off, int64_t size);
+int64_t tap_fn_nf_int(struct tap_ctx *c, int64_t off, int64_t size);
+const char *tap_fn_nf_mac(struct tap_ctx *c, char *out, int64_t off);
+const char *tap_fn_nf_ipaddr(struct tap_ctx *c, char *out, int64_t off, int64_t family);
+int64_t tap_fn_nf_proto(struct tap_ctx *c);
+int64_t tap_fn_nf_thoff(struct tap_ctx *c);
 
 #endif

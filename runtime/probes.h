@@ -13,6 +13,7 @@ enum tap_probe_kind {
 	TAP_PROBE_TRACEPOINT,
 	TAP_PROBE_SYSCALL, TAP_PROBE_SYSCALL_RETURN,
 	TAP_PROBE_INPUT,       /* a byte of the session's standard input (tapset/input.stp) */
+	TAP_PROBE_NETFILTER,   /* netfilter.hook(...).pf(...): nr is the hook, pf the family */
 };
 
 struct tap_probe {
@@ -29,7 +30,8 @@ struct tap_probe {
 	const char *symbol;     /* kprobes: function; tracepoints: "system:name" or "name" */
 	int maxactive;          /* kretprobes */
 	int optional;           /* `?`: a point that cannot be armed is skipped, not an error */
-	int nr;                 /* system call number */
+	int nr;                 /* system call number; netfilter hook */
+	int pf;                 /* netfilter protocol family */
 };
 
 #endif

@@ -106,16 +106,17 @@ static size_t escape_char(char *o, unsigned char ch)
 	return 1;
 }
 
-/* len > 0 bounds the result's length, quotes and "..." included (SystemTap 4.8's
-   text_strn: an escape is never split; a cut quoted string ends in "..." after its
-   closing quote even when that overshoots a tiny len). */
-const char *tap_fn_text_strn(struct tap_ctx *c, char *out, const char *s, int64_t len, int64_t quoted)
+/* The n bytes at s (NULs too) as text_strn shows a string. len > 0 bounds the result's
+   length, quotes and "..." included (SystemTap 4.8's text_strn: an escape is never
+   split; a cut quoted string ends in "..." after its closing quote even when that
+   overshoots a tiny len). */
+char *tap_text_mem(char *out, const char *s, size_t n, int64_t len, int quoted)
 {
 	size_t o = 0, limit = MAXSTRINGLEN - 1;
 	size_t room = len > 0 && (uint64_t)len < limit ? (size_t)len : limit;
 	size_t full = quoted ? 2 : 0;
-	int64_t i;
-	for (i = 0; s[i]; i++) {
+	size_t i;
+	for (i = 0; i < n && full <= room; i++) {
 		char tmp[4];
 		full += escape_char(tmp, (unsigned char)s[i]);
 	}
@@ -126,13 +127,13 @@ const char *tap_fn_text_strn(struct tap_ctx *c, char *out, const char *s, int64_
 		text_room = 0;
 	if (quoted)
 		out[o++] = '"';
-	for (i = 0; s[i]; i++) {
+	for (i = 0; i < n; i++) {
 		char tmp[4];
-		size_t n = escape_char(tmp, (unsigned char)s[i]);
-		if (o - (quoted ? 1 : 0) + n > text_room)
+		size_t e = escape_char(tmp, (unsigned char)s[i]);
+		if (o - (quoted ? 1 : 0) + e > text_room)
 			break;
-		memcpy(out + o, tmp, n);
-		o += n;
+		memcpy(out + o, tmp, e);
+		o += e;
 	}
 	if (quoted) {
 		out[o++] = '"';
@@ -143,6 +144,11 @@ const char *tap_fn_text_strn(struct tap_ctx *c, char *out, const char *s, int64_
 	}
 	out[o] = '\0';
 	return out;
+}
+
+const char *tap_fn_text_strn(struct tap_ctx *c, char *out, const char *s, int64_t len, int64_t quoted)
+{
+	return tap_text_mem(out, s, strlen(s), len, quoted != 0);
 }
 
 const char *tap_fn_text_str(struct tap_ctx *c, char *out, const char *s)

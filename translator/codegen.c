@@ -518,6 +518,13 @@ static void gen_assign(struct gen *g, struct node *n)
 		gen_index_update(g, n, lhs);
 		return;
 	}
+	/* The one writable target variable: a netfilter probe's $verdict (guru mode). */
+	if (lhs->kind == N_TARGET && !strcmp(lhs->str, "$verdict") && n->op == '=') {
+		emit(g, "tap_trace_arg_set(c, %d, ", (int)lhs->num);
+		gen_expr(g, n->b);
+		emit(g, ")");
+		return;
+	}
 	if (lhs->kind != N_VAR) {
 		unsupported(lhs, "assignment to this kind of expression");
 		return;
@@ -1711,9 +1718,9 @@ int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
 		fprintf(out, ", .pn = ");
 		emit_cstring(out, st->pn);
 		fprintf(out, ",\n\t  .lock = probe_%d_lock, .unlock = probe_%d_unlock, .period = %lldLL, "
-			     ".randomize = %lldLL, .maxactive = %d, .optional = %d, .nr = %d, .symbol = ",
+			     ".randomize = %lldLL, .maxactive = %d, .optional = %d, .nr = %d, .pf = %d, .symbol = ",
 			st->probe->index, st->probe->index, (long long)st->period, (long long)st->randomize,
-			st->maxactive, st->optional, st->nr);
+			st->maxactive, st->optional, st->nr, st->pf);
 		emit_cstring(out, st->symbol ? st->symbol : "");
 		fprintf(out, " },\n");
 	}

@@ -323,14 +323,18 @@ static struct sym *array_sym(struct node *n, const char *name, struct scope *sc)
 	return a;
 }
 
-/* $name in a tracepoint probe: the tracepoint's argument of that name, the same in
+/* $name in a tracepoint or netfilter probe: the argument of that name, the same in
    every point of the probe. */
 static enum type infer_target(struct node *n, struct scope *sc)
 {
 	int conv = 0;
 	int idx = sc->probe ? probe_target_param(S->sites, sc->probe, n->str + 1, &conv) : -1;
 	if (idx < 0) {
-		err(n->loc, "target variable '%s' is not available in this probe%s", n->str, "");
+		int netfilter = 0;
+		for (const struct site *st = S->sites; st; st = st->next)
+			netfilter |= st->probe == sc->probe && !strcmp(st->kind, "TAP_PROBE_NETFILTER");
+		err(n->loc, "target variable '%s' is not available in this probe%s", n->str,
+		    netfilter && !strcmp(n->str, "$verdict") ? " (the netfilter verdict needs guru mode, -g)" : "");
 		return T_LONG;
 	}
 	n->num = idx;

@@ -530,6 +530,7 @@ namepart
 	| STRINGKW
 	| DELETE
 	| LIMIT
+	| IN
 	;
 
 /* A struct member may be named like a keyword. */

@@ -42,7 +42,6 @@ static const char *missing_family(const struct probe_point *pp)
 		{ "kernel", "statement", "it needs the kernel's debuginfo, which tapc does not read" },
 		{ "module", NULL, "module probes need debuginfo, which tapc does not read" },
 		{ "process", NULL, "tapc does not support user-space probes (process(...)) yet" },
-		{ "netfilter", NULL, "tapc does not support netfilter hook probes" },
 		{ "perf", NULL, "tapc does not support perf event probes" },
 		{ "procfs", NULL, "tapc does not support procfs probes" },
 	};
@@ -81,7 +80,7 @@ struct site *probes_resolve(struct script *s)
 			struct site **before = tail;
 			if (probe_special_match(p, pp, &tail) || probe_timer_match(p, pp, &tail) ||
 			    probe_kprobe_match(p, pp, &tail) || probe_syscall_match(p, pp, &tail) ||
-			    probe_trace_match(p, pp, &tail)) {
+			    probe_trace_match(p, pp, &tail) || probe_netfilter_match(p, pp, &tail)) {
 				/* `!`: once this point resolves, the probe's later points are not tried. */
 				if (pp->sufficient && tail != before)
 					break;

@@ -24,7 +24,8 @@ struct site {
 	const char *symbol;     /* kprobes, tracepoints */
 	int maxactive;
 	int optional;
-	int nr;                 /* system call number */
+	int nr;                 /* system call number; netfilter hook number */
+	int pf;                 /* netfilter protocol family */
 	int nparams;            /* tracepoints: TP_PROTO's parameters */
 	struct trace_param params[TAP_TRACE_MAX_ARGS];
 	struct site *next;
@@ -48,6 +49,7 @@ int probe_kprobe_match(struct probe *p, struct probe_point *pp, struct site ***t
 /* What the probe families need to know about the target. */
 struct probe_env {
 	int user_runtime;
+	int guru;               /* -g */
 	const char *kernel_dir; /* /lib/modules/KVER/build */
 };
 extern struct probe_env probe_env;
@@ -56,6 +58,7 @@ int probe_syscall_match(struct probe *p, struct probe_point *pp, struct site ***
 int syscall_number(const char *name);
 int syscall_names(const char ***names);
 int probe_trace_match(struct probe *p, struct probe_point *pp, struct site ***tail);
+int probe_netfilter_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 
 /* A new site for p at pp, appended through *tail. */
 struct site *site_add(struct probe *p, struct probe_point *pp, const char *kind, struct site ***tail);

@@ -356,6 +356,7 @@ int main(int argc, char **argv)
 	o.tapset_dirs[o.ntapset_dirs++] = tapset_dir();
 	if (o.list_pattern) {
 		probe_env.user_runtime = o.user_runtime;
+	probe_env.guru = o.guru;
 		char *kver = o.user_runtime ? NULL : o.kernel ? xstrdup(o.kernel) : build_default_kernel(0);
 		if (kver)
 			probe_env.kernel_dir = strchr(kver, '/') ? kver : xasprintf("/lib/modules/%s/build", kver);
@@ -413,6 +414,7 @@ int main(int argc, char **argv)
 			probe_env.kernel_dir = strchr(kver, '/') ? kver : xasprintf("/lib/modules/%s/build", kver);
 	}
 	probe_env.user_runtime = o.user_runtime;
+	probe_env.guru = o.guru;
 
 	/* pass 2: what the script uses from the tapsets comes in first */
 	struct script lib = { 0 };

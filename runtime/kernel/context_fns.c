@@ -383,7 +383,9 @@ int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv)
 {
 	const unsigned long *args = c->regs;
 	unsigned long v;
-	if (!args || !c->probe || c->probe->kind != TAP_PROBE_TRACEPOINT || idx < 0 || idx >= TAP_TRACE_ARGS) {
+	/* a netfilter hit (probe_netfilter.c) starts with its arguments laid out the same way */
+	if (!args || !c->probe || (c->probe->kind != TAP_PROBE_TRACEPOINT && c->probe->kind != TAP_PROBE_NETFILTER) ||
+	    idx < 0 || idx >= TAP_TRACE_ARGS) {
 		tap_error(c, "tracepoint arguments are only available in kernel.trace probes", NULL);
 		return 0;
 	}

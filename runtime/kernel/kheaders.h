@@ -24,5 +24,12 @@
 #include <linux/hrtimer.h>
 #include <linux/seq_file.h>
 #include <linux/tracepoint.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_arp.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/ipv6.h>
+#include <net/ipv6.h>
+#include <net/net_namespace.h>
 #include <asm/irq_regs.h>
 #include <asm/syscall.h>

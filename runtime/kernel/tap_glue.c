@@ -196,6 +196,8 @@ static void ctx_free(struct tap_ctx *c)
 #include "probe_syscall.c"
 #include "probe_tracepoint.c"
 #include "probe_input.c"
+#include "probe_netfilter.c"
+#include "netfilter_fns.c"
 #include "snapshot.c"
 
 /* ---- session work: begin on "start", end on "stop" ---- */
@@ -213,6 +215,7 @@ static void events_unregister(void)
 	kprobes_unregister();
 	syscalls_unregister();
 	tracepoints_unregister();
+	netfilter_unregister();
 	timers_unregister();
 	events_registered = 0;
 }
@@ -223,7 +226,8 @@ static void begin_work_fn(struct work_struct *w)
 	if (tap_get_state() != TAP_RUNNING)
 		goto started;
 	events_registered = 1;
-	if (timers_register() || kprobes_register() || syscalls_register() || tracepoints_register()) {
+	if (timers_register() || kprobes_register() || syscalls_register() || tracepoints_register() ||
+	    netfilter_register()) {
 		events_unregister();
 		tap_set_state(TAP_ERRORED);
 		tap_errors++;

@@ -167,6 +167,22 @@ int64_t tap_fn_syscall_retval(struct tap_ctx *c) { return no_memory(c); }
 int64_t tap_fn_syscall_nr(struct tap_ctx *c) { return -1; }
 
 int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv) { return no_memory(c); }
+int64_t tap_trace_arg_set(struct tap_ctx *c, int idx, int64_t v) { return no_memory(c); }
+
+/* netfilter probes need the kernel runtime: the translator refuses them here. */
+int64_t tap_fn_nf_len(struct tap_ctx *c) { return no_memory(c); }
+const char *tap_fn_nf_data(struct tap_ctx *c, char *out, int64_t q) { return no_string(c, out); }
+int64_t tap_fn_nf_dev(struct tap_ctx *c, int64_t d) { return no_memory(c); }
+const char *tap_fn_nf_dev_name(struct tap_ctx *c, char *out, int64_t d) { return no_string(c, out); }
+const char *tap_fn_nf_dev_mac(struct tap_ctx *c, char *out, int64_t d) { return no_string(c, out); }
+int64_t tap_fn_nf_dev_addr_len(struct tap_ctx *c, int64_t d) { return no_memory(c); }
+int64_t tap_fn_nf_hdr(struct tap_ctx *c) { return no_memory(c); }
+int64_t tap_fn_nf_uint(struct tap_ctx *c, int64_t off, int64_t size) { return no_memory(c); }
+int64_t tap_fn_nf_int(struct tap_ctx *c, int64_t off, int64_t size) { return no_memory(c); }
+const char *tap_fn_nf_mac(struct tap_ctx *c, char *out, int64_t off) { return no_string(c, out); }
+const char *tap_fn_nf_ipaddr(struct tap_ctx *c, char *out, int64_t off, int64_t f) { return no_string(c, out); }
+int64_t tap_fn_nf_proto(struct tap_ctx *c) { return no_memory(c); }
+int64_t tap_fn_nf_thoff(struct tap_ctx *c) { return no_memory(c); }
 
 /* Tasks: this process's session and group are real; other tasks need the kernel. */
 int64_t tap_fn_sid(struct tap_ctx *c) { return getsid(0); }
