@@ -70,6 +70,7 @@ struct node {
 	int tmp;                /* codegen: index of this node's string temporary */
 	int from_defined;       /* N_NUM: the answer of an @defined(...), see defined.c */
 	void *ext;              /* kind-specific extra data */
+	const char *ctype;      /* N_TARGET $p->member...: the C type of parameter p */
 };
 
 /* foreach ([k1, k2] in arr sort limit L) body, or with a value variable */

@@ -161,7 +161,7 @@ static int may_fail(const struct node *n)
 		if (n->op == '/' || n->op == '%')
 			return !(n->b->kind == N_NUM && n->b->num != 0) || may_fail(n->a);
 		if (n->op == MATCH || n->op == NOMATCH)
-			return 1;
+			return may_fail(n->a); /* the DFA run cannot fail */
 		return may_fail(n->a) || may_fail(n->b);
 	case N_TERNARY:
 		return may_fail(n->a) || may_fail(n->b) || may_fail(n->c);
@@ -575,6 +575,115 @@ static void gen_operand(struct gen *g, struct node *x)
 	gen_expr(g, x);
 }
 
+/* $p->a.b->c on a tracepoint parameter of C type T (n->ctype) is a call of its own
+   function, tap_member_N (emit_member_fns). */
+static void gen_member_read(struct gen *g, struct node *n)
+{
+	emit(g, "tap_member_%d(c)", n->tmp);
+}
+
+/* Does n read a member through a target variable ($p->x)? */
+static int reads_members(const struct node *n)
+{
+	for (; n; n = n->next) {
+		if (n->kind == N_TARGET) {
+			if (n->ctype)
+				return 1;
+			continue; /* a, b: the chain's inner parts */
+		}
+		if (reads_members(n->a) || reads_members(n->b) || reads_members(n->c) || reads_members(n->d))
+			return 1;
+		if (n->kind == N_FOREACH) {
+			const struct foreach_info *f = n->ext;
+			if (reads_members(f->limit) || reads_members(f->body))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Numbers the member reads of n (their tap_member_N) and declares their functions. */
+static int number_members(FILE *out, struct node *n, int next)
+{
+	for (; n; n = n->next) {
+		if (n->kind == N_TARGET) {
+			if (n->ctype) {
+				n->tmp = next++;
+				fprintf(out, "static int64_t tap_member_%d(struct tap_ctx *c);\n", n->tmp);
+			}
+			continue;
+		}
+		next = number_members(out, n->a, next);
+		next = number_members(out, n->b, next);
+		next = number_members(out, n->c, next);
+		next = number_members(out, n->d, next);
+		if (n->kind == N_FOREACH) {
+			struct foreach_info *f = n->ext;
+			next = number_members(out, f->limit, next);
+			next = number_members(out, f->body, next);
+		}
+	}
+	return next;
+}
+
+/* The functions of n's member reads. The compiler knows T from the tracepoint's header
+   (emit_member_headers). As in SystemTap, "->" also steps into an embedded struct or
+   union: a member that is a pointer is loaded without faulting (tap_kernel_read), one
+   that is a struct is only addressed (GCC's __builtin_classify_type tells, 5 being a
+   pointer). The last member is the value, or an array's address. A #line puts the
+   compiler's complaints (no such member, not a number) at the script's line. */
+static void emit_member_fns(FILE *out, const struct node *n)
+{
+	for (; n; n = n->next) {
+		if (n->kind == N_TARGET) {
+			char *name, *path;
+			if (!n->ctype || !target_member_path(n->str, &name, &path))
+				continue;
+			fprintf(out, "#line %d \"%s\"\nstatic int64_t tap_member_%d(struct tap_ctx *c) { %s m0_ = (%s)(unsigned long)tap_trace_arg(c, %d, 0); ",
+				n->loc.line, n->loc.file, n->tmp, n->ctype, n->ctype, (int)n->num);
+			int k = 0;
+			const char *seg = path, *next;
+			for (; (next = strstr(seg + 2, "->")); seg = next, k++) {
+				int len = (int)(next - seg);
+				fprintf(out, "__auto_type m%d_ = __builtin_choose_expr(__builtin_classify_type(m%d_%.*s) == 5, "
+					     "({ typeof(m%d_%.*s) q_; tap_kernel_read(c, &q_, &m%d_%.*s, sizeof q_); q_; }), "
+					     "&m%d_%.*s); ", k + 1, k, len, seg, k, len, seg, k, len, seg, k, len, seg);
+			}
+			fprintf(out, "return __builtin_choose_expr(__builtin_classify_type(m%d_%s) == 5 && "
+				     "!__builtin_types_compatible_p(typeof(m%d_%s), typeof(0 ? (m%d_%s) : (m%d_%s))), "
+				     "(int64_t)(unsigned long)(m%d_%s), "
+				     "({ typeof(m%d_%s) v_; tap_kernel_read(c, &v_, &m%d_%s, sizeof v_); (int64_t)v_; })); }\n",
+				k, seg, k, seg, k, seg, k, seg, k, seg, k, seg, k, seg);
+			free(name);
+			free(path);
+			continue;
+		}
+		emit_member_fns(out, n->a);
+		emit_member_fns(out, n->b);
+		emit_member_fns(out, n->c);
+		emit_member_fns(out, n->d);
+		if (n->kind == N_FOREACH) {
+			const struct foreach_info *f = n->ext;
+			emit_member_fns(out, f->limit);
+			emit_member_fns(out, f->body);
+		}
+	}
+}
+
+/* The tracepoint headers that define the types members are read through. */
+static void emit_member_headers(FILE *out, const struct script *s)
+{
+	for (const struct site *st = s->sites; st; st = st->next) {
+		if (!st->header || !reads_members(st->probe->body))
+			continue;
+		int seen = 0;
+		for (const struct site *o = s->sites; o != st && !seen; o = o->next)
+			seen = o->header && !strcmp(o->header, st->header) && reads_members(o->probe->body);
+		if (!seen)
+			fprintf(out, "#include <%s>\n", st->header);
+	}
+}
+
 /* s =~ "re": the pattern's DFA is a static table right where it is used. */
 static void gen_regex_match(struct gen *g, struct node *n)
 {
@@ -708,7 +817,10 @@ static void gen_expr(struct gen *g, struct node *n)
 		gen_index_read(g, n);
 		break;
 	case N_TARGET:
-		emit(g, "tap_trace_arg(c, %d, %d)", (int)n->num, n->op);
+		if (n->ctype)
+			gen_member_read(g, n);
+		else
+			emit(g, "tap_trace_arg(c, %d, %d)", (int)n->num, n->op);
 		break;
 	case N_IN:
 		if (is_slice(n->a)) {
@@ -1665,6 +1777,10 @@ int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
 	/* Before the runtime's default; tapc -D MAXNESTING=N still wins. */
 	fprintf(out, "#ifndef MAXNESTING\n#define MAXNESTING %d\n#endif\n", script_max_nesting(s));
 	fprintf(out, "#include \"tap_runtime.h\"\n\n");
+	emit_member_headers(out, s);
+	int nmembers = 0;
+	for (struct probe *p = s->probes; p; p = p->next)
+		nmembers = number_members(out, p->body, nmembers);
 	for (const struct node *e = s->embedded; e; e = e->next)
 		fprintf(out, "%s\n", e->str);
 	emit_globals(out, s);
@@ -1727,6 +1843,9 @@ int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
 	if (!nsites)
 		fprintf(out, "\t{ .handler = NULL, .kind = TAP_PROBE_NEVER, .pp = \"\" },\n");
 	fprintf(out, "};\nconst int tap_nprobes = %d;\n\n", nsites);
+	/* last: their #line directives */
+	for (struct probe *p = s->probes; p; p = p->next)
+		emit_member_fns(out, p->body);
 	fprintf(out, "#ifndef TAP_PART_SCRIPT\n#include \"tap_glue.c\"\n#endif\n");
 	return diag_errors() - before;
 }

@@ -4,6 +4,7 @@
    rules out is removed before type checking, so `@defined($x) ? $x : 0` and
    `if (@defined($x)) ...` never report the missing $x, as in SystemTap. Only decisions
    that depend on @defined are folded: `if (0) nosuch()` still reports nosuch. */
+#include <stdlib.h>
 #include <string.h>
 #include "defined.h"
 #include "parser.h"
@@ -23,6 +24,22 @@ static int simple_target(const char *s)
 	return 1;
 }
 
+/* $name, or $name->member... on a parameter that points to a struct or union */
+static int target_resolves(const char *target, const struct probe *p)
+{
+	int conv = 0;
+	const char *ctype;
+	char *name, *path;
+	if (simple_target(target))
+		return probe_target_param(S->sites, p, target + 1, &conv) >= 0;
+	if (!target_member_path(target, &name, &path))
+		return 0;
+	int ok = probe_target_member(S->sites, p, name, &conv, &ctype) >= 0;
+	free(name);
+	free(path);
+	return ok;
+}
+
 static int is_known_operator(const char *name)
 {
 	static const char *const known[] = { "defined", "count", "sum", "min", "max", "avg",
@@ -37,10 +54,8 @@ static int is_known_operator(const char *name)
 static int resolves(const struct node *n, const struct probe *p, int *found)
 {
 	for (; n; n = n->next) {
-		int conv = 0;
 		*found += n->kind == N_TARGET;
-		if (n->kind == N_TARGET &&
-		    (!p || !simple_target(n->str) || probe_target_param(S->sites, p, n->str + 1, &conv) < 0))
+		if (n->kind == N_TARGET && (!p || !target_resolves(n->str, p)))
 			return 0;
 		/* @cast, @var and the like need debuginfo that tapc does not read */
 		if (n->kind == N_EXTRACT && !is_known_operator(n->str))
@@ -177,7 +192,9 @@ static int same_params(const struct site *a, const struct site *b)
 	if (a->nparams != b->nparams)
 		return 0;
 	for (int i = 0; i < a->nparams; i++)
-		if (strcmp(a->params[i].name, b->params[i].name) || a->params[i].conv != b->params[i].conv)
+		if (strcmp(a->params[i].name, b->params[i].name) || a->params[i].conv != b->params[i].conv ||
+		    !a->params[i].ctype != !b->params[i].ctype ||
+		    (a->params[i].ctype && strcmp(a->params[i].ctype, b->params[i].ctype)))
 			return 0;
 	return 1;
 }

@@ -328,6 +328,20 @@ static struct sym *array_sym(struct node *n, const char *name, struct scope *sc)
 static enum type infer_target(struct node *n, struct scope *sc)
 {
 	int conv = 0;
+	char *name, *path;
+	if (target_member_path(n->str, &name, &path)) {
+		/* $p->member: read through the parameter's C type (codegen's gen_member_read) */
+		const char *ctype = NULL;
+		int idx = sc->probe ? probe_target_member(S->sites, sc->probe, name, &conv, &ctype) : -1;
+		free(name);
+		free(path);
+		if (idx < 0)
+			err(n->loc, "target variable '%s' is not available in this probe%s", n->str,
+			    ": members need a tracepoint parameter that points to a struct or union");
+		n->num = idx;
+		n->ctype = ctype;
+		return T_LONG;
+	}
 	int idx = sc->probe ? probe_target_param(S->sites, sc->probe, n->str + 1, &conv) : -1;
 	if (idx < 0) {
 		int netfilter = 0;

@@ -46,9 +46,14 @@ static int parse_proto(const char *p, struct trace_param *params, int max)
 				name--;
 			if (name < end && n < max) {
 				params[n].name = strndup(name, (size_t)(end - name));
-				char *type = strndup(start, (size_t)(name - start));
+				const char *ts = start, *te = name;
+				while (ts < te && isspace((unsigned char)*ts))
+					ts++;
+				while (te > ts && isspace((unsigned char)te[-1]))
+					te--;
+				char *type = strndup(ts, (size_t)(te - ts));
 				params[n].conv = conversion_of(type);
-				free(type);
+				params[n].ctype = type;
 				n++;
 			}
 			if (*p == ')')
@@ -170,6 +175,7 @@ int probe_trace_match(struct probe *p, struct probe_point *pp, struct site ***ta
 	}
 	struct site *s = site_add(p, pp, "TAP_PROBE_TRACEPOINT", tail);
 	s->symbol = xstrdup(name);
+	s->header = xasprintf("trace/events/%s.h", found);
 	s->nparams = n;
 	memcpy(s->params, params, sizeof params);
 	return 1;

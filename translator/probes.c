@@ -72,6 +72,56 @@ int probe_target_param(const struct site *sites, const struct probe *p, const ch
 	return nsites ? idx : -1;
 }
 
+static int ident_char(char c)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+int target_member_path(const char *target, char **name, char **path)
+{
+	const char *p = target + 1, *end;
+	if (target[0] != '$' || !ident_char(*p))
+		return 0;
+	while (ident_char(*p))
+		p++;
+	end = p;
+	if (strncmp(p, "->", 2))
+		return 0;
+	while (*p) {
+		if (!strncmp(p, "->", 2))
+			p += 2;
+		else if (*p == '.')
+			p++;
+		else
+			return 0;
+		if (!ident_char(*p) || (*p >= '0' && *p <= '9'))
+			return 0;
+		while (ident_char(*p))
+			p++;
+	}
+	*name = strndup(target + 1, (size_t)(end - target - 1));
+	*path = strdup(end);
+	return 1;
+}
+
+int probe_target_member(const struct site *sites, const struct probe *p, const char *name, int *conv,
+			const char **ctype)
+{
+	int idx = probe_target_param(sites, p, name, conv);
+	*ctype = NULL;
+	for (const struct site *st = sites; idx >= 0 && st; st = st->next) {
+		if (st->probe != p)
+			continue;
+		const char *t = st->params[idx].ctype;
+		if (!t || (*ctype && strcmp(*ctype, t)) || !st->header ||
+		    (strncmp(t, "struct ", 7) && strncmp(t, "union ", 6)) || t[strlen(t) - 1] != '*' ||
+		    strchr(t, '*') != t + strlen(t) - 1)
+			return -1;
+		*ctype = t;
+	}
+	return *ctype ? idx : -1;
+}
+
 struct site *probes_resolve(struct script *s)
 {
 	struct site *sites = NULL, **tail = &sites;

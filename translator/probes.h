@@ -11,6 +11,7 @@ enum { TC_LONG, TC_S32, TC_U32, TC_S16, TC_U16, TC_S8, TC_U8 };
 struct trace_param {
 	char *name;
 	int conv;
+	char *ctype;            /* its C type ("struct request *"), if known */
 };
 
 struct site {
@@ -26,6 +27,7 @@ struct site {
 	int optional;
 	int nr;                 /* system call number; netfilter hook number */
 	int pf;                 /* netfilter protocol family */
+	char *header;           /* tracepoints: "trace/events/SYSTEM.h", which declares them */
 	int nparams;            /* tracepoints: TP_PROTO's parameters */
 	struct trace_param params[TAP_TRACE_MAX_ARGS];
 	struct site *next;
@@ -34,6 +36,15 @@ struct site {
 /* The index of tracepoint parameter NAME ("pid" for $pid) in every site of probe P,
    the same in each and with the same conversion (*conv); -1 if any site lacks it. */
 int probe_target_param(const struct site *sites, const struct probe *p, const char *name, int *conv);
+
+/* $name->member...: parameter NAME's index, conversion and C type, the same in every site
+   of P, when that type is a pointer to a struct or union; -1 otherwise. */
+int probe_target_member(const struct site *sites, const struct probe *p, const char *name, int *conv,
+			const char **ctype);
+
+/* Is target "$name->a.b->c" (a parameter, then members: "->" first)? Sets *name and
+   *path ("->a.b->c"), which the caller frees. */
+int target_member_path(const char *target, char **name, char **path);
 
 /* Returns the list of sites; reports unknown or malformed probe points. */
 struct site *probes_resolve(struct script *s);

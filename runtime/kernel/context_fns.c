@@ -379,6 +379,15 @@ int64_t tap_fn_syscall_nr(struct tap_ctx *c)
 	return c->probe ? c->probe->nr : -1;
 }
 
+void tap_kernel_read(struct tap_ctx *c, void *dst, const void *src, size_t n)
+{
+	if (!copy_from_kernel_nofault(dst, src, n))
+		return;
+	memset(dst, 0, n);
+	if (!c->error)
+		fault(c, "kernel", (int64_t)(uintptr_t)src);
+}
+
 int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv)
 {
 	const unsigned long *args = c->regs;

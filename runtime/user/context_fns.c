@@ -168,6 +168,7 @@ int64_t tap_fn_syscall_nr(struct tap_ctx *c) { return -1; }
 
 int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv) { return no_memory(c); }
 int64_t tap_trace_arg_set(struct tap_ctx *c, int idx, int64_t v) { return no_memory(c); }
+void tap_kernel_read(struct tap_ctx *c, void *dst, const void *src, size_t n) { memset(dst, 0, n); no_memory(c); }
 
 /* netfilter probes need the kernel runtime: the translator refuses them here. */
 int64_t tap_fn_nf_len(struct tap_ctx *c) { return no_memory(c); }
