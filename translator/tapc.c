@@ -44,6 +44,7 @@ struct options {
 	int ntapset_dirs;
 	int user_runtime;
 	int vm;
+	int reads_input;           /* the script has input probes */
 	const char *list_pattern;  /* -l / -L */
 	int list_locals;
 	struct codegen_options cg;
@@ -240,6 +241,15 @@ static int run_in_vm(const struct options *o, const char *dir, char *const args[
 	char *cmd = xstrdup("");
 	for (int i = 0; args[i]; i++)
 		cmd = xasprintf("%s%s%s", cmd, i ? " " : "", shell_quote(args[i]));
+	/* The guest's commands have no standard input: a script that reads it gets ours
+	   from a file in the shared directory (a pipe or a file, read to its end now;
+	   a terminal cannot be passed on). */
+	if (o->reads_input && dir && !isatty(0)) {
+		char *path = xasprintf("%s/stdin", dir);
+		char *const cat[] = { "/bin/sh", "-c", "cat > \"$0\"", path, NULL };
+		if (run_wait(cat) == 0)
+			cmd = xasprintf("%s < %s", cmd, shell_quote(path));
+	}
 	char *tapvm = tool_path("tapvm");
 	char *vmargs[12];
 	int k = 0;
@@ -411,6 +421,8 @@ int main(int argc, char **argv)
 	if (tapsets_load(&lib, o.tapset_dirs, o.ntapset_dirs) || tapsets_link(&script, &lib))
 		return 1;
 	script.sites = probes_resolve(&script);
+	for (const struct site *st = script.sites; st; st = st->next)
+		o.reads_input |= !strcmp(st->kind, "TAP_PROBE_INPUT");
 	if (!script.probes && !diag_errors()) {
 		fprintf(stderr, "tapc: error: no probes found\n");
 		return 1;
