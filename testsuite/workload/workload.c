@@ -13,6 +13,8 @@
                                127.0.0.1:40000, and receives each (one that does
                                not come within a second is let go)
    workload udp6 N [BYTES]     the same over IPv6, [::1]:40001 to [::1]:40000
+   workload sendto N ADDR      N UDP datagrams of 10 bytes to the IPv4 ADDR, port 40000,
+                               a second apart (none is received)
    workload tcp N              N TCP connections to 127.0.0.1:40000, each accepted,
                                then closed by the client and the server */
 #include <arpa/inet.h>
@@ -102,7 +104,7 @@ static int tcp(long n)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: workload writes|opens|reads|forks|ids|lines|spin|udp|udp6|tcp N [BYTES]\n");
+		fprintf(stderr, "usage: workload writes|opens|reads|forks|ids|lines|spin|udp|udp6|sendto|tcp N [BYTES|ADDR]\n");
 		return 2;
 	}
 	long n = atol(argv[2]);
@@ -160,6 +162,18 @@ int main(int argc, char **argv)
 		close(fd);
 	} else if (!strcmp(argv[1], "udp") || !strcmp(argv[1], "udp6")) {
 		return udp(argv[1][3] ? AF_INET6 : AF_INET, n, argc > 3 ? atol(argv[3]) : 10, buf);
+	} else if (!strcmp(argv[1], "sendto") && argc > 3) {
+		struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(40000) };
+		int fd = socket(AF_INET, SOCK_DGRAM, 0);
+		if (fd < 0 || inet_pton(AF_INET, argv[3], &to.sin_addr) != 1)
+			return 1;
+		for (long i = 0; i < n; i++) {
+			if (i)
+				sleep(1);
+			if (sendto(fd, buf, 10, 0, (struct sockaddr *)&to, sizeof to) != 10)
+				return 1;
+		}
+		close(fd);
 	} else if (!strcmp(argv[1], "tcp")) {
 		return tcp(n);
 	} else {
