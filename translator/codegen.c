@@ -526,6 +526,13 @@ static void gen_assign(struct gen *g, struct node *n)
 		emit(g, ")");
 		return;
 	}
+	/* A procfs probe's $value: the text a read of the file gets */
+	if (lhs->kind == N_TARGET && lhs->num == TARGET_PROCFS_VALUE && (n->op == '=' || n->op == CATEQ)) {
+		emit(g, "tap_procfs_set(c, ");
+		gen_expr(g, n->b);
+		emit(g, ", %d)", n->op == CATEQ);
+		return;
+	}
 	if (lhs->kind != N_VAR) {
 		unsupported(lhs, "assignment to this kind of expression");
 		return;
@@ -857,6 +864,8 @@ static void gen_expr(struct gen *g, struct node *n)
 	case N_TARGET:
 		if (n->ctype)
 			gen_member_read(g, n);
+		else if (n->num == TARGET_PROCFS_VALUE)
+			emit(g, "tap_procfs_value(c)");
 		else
 			emit(g, "tap_trace_arg(c, %d, %d)", (int)n->num, n->op);
 		break;

@@ -368,6 +368,10 @@ static enum type infer_target(struct node *n, struct scope *sc)
 		n->ctype = ctype;
 		return T_LONG;
 	}
+	if (!strcmp(n->str, "$value") && sc->probe && probe_is_procfs(S->sites, sc->probe)) {
+		n->num = TARGET_PROCFS_VALUE;
+		return T_STRING;
+	}
 	int idx = sc->probe ? probe_target_param(S->sites, sc->probe, n->str + 1, &conv) : -1;
 	if (idx < 0) {
 		int netfilter = 0;

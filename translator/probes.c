@@ -43,7 +43,6 @@ static const char *missing_family(const struct probe_point *pp)
 		{ "module", NULL, "module probes need debuginfo, which tapc does not read" },
 		{ "process", NULL, "tapc does not support user-space probes (process(...)) yet" },
 		{ "perf", NULL, "tapc does not support perf event probes" },
-		{ "procfs", NULL, "tapc does not support procfs probes" },
 	};
 	const struct probe_comp *c = pp->comps;
 	for (size_t i = 0; c && i < sizeof families / sizeof families[0]; i++)
@@ -130,7 +129,8 @@ struct site *probes_resolve(struct script *s)
 			struct site **before = tail;
 			if (probe_special_match(p, pp, &tail) || probe_timer_match(p, pp, &tail) ||
 			    probe_kprobe_match(p, pp, &tail) || probe_syscall_match(p, pp, &tail) ||
-			    probe_trace_match(p, pp, &tail) || probe_netfilter_match(p, pp, &tail)) {
+			    probe_trace_match(p, pp, &tail) || probe_netfilter_match(p, pp, &tail) ||
+			    probe_procfs_match(p, pp, &tail)) {
 				/* `!`: once this point resolves, the probe's later points are not tried. */
 				if (pp->sufficient && tail != before)
 					break;

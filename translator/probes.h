@@ -70,6 +70,11 @@ int syscall_number(const char *name);
 int syscall_names(const char ***names);
 int probe_trace_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 int probe_netfilter_match(struct probe *p, struct probe_point *pp, struct site ***tail);
+int probe_procfs_match(struct probe *p, struct probe_point *pp, struct site ***tail);
+/* Are all of P's points procfs files (where $value is the file's text)? */
+int probe_is_procfs(const struct site *sites, const struct probe *p);
+/* N_TARGET's num for a procfs probe's $value (a string, not a parameter) */
+#define TARGET_PROCFS_VALUE (-2)
 
 /* A new site for p at pp, appended through *tail. */
 struct site *site_add(struct probe *p, struct probe_point *pp, const char *kind, struct site ***tail);
