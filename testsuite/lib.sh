@@ -19,7 +19,7 @@ check() {
 	fi
 	if [ ! -f "$dir/$name.out" ]; then
 		echo "FAIL $name: no $name.out (every test states its exact stdout); it printed:"
-		head -20 "$out"
+		head -100 "$out"
 		ok=0
 	elif ! cmp -s "$dir/$name.out" "$out"; then
 		echo "FAIL $name: stdout differs (expected, actual):"

@@ -824,7 +824,8 @@ static void gen_expr(struct gen *g, struct node *n)
 		break;
 	case N_UNARY:
 		if (n->op == '&') {
-			gen_expr(g, n->a); /* the member's function returns its address */
+			/* &@cast(p, "T") is p; a member's function returns its address */
+			gen_expr(g, n->a->kind == N_EXTRACT ? n->a->a : n->a);
 			break;
 		}
 		emit(g, "((int64_t)%s(", n->op == '!' ? "!" : n->op == '~' ? "~" : n->op == '-' ? "-" : "+");

@@ -740,6 +740,13 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 	case N_POSTINC:
 		if (n->kind != N_UNARY)
 			check_lvalue(n->a);
+		if (n->kind == N_UNARY && n->op == '&' && n->a->kind == N_EXTRACT && !strcmp(n->a->str, "cast")) {
+			/* &@cast(p, "T"): the struct's address, p (@container_of) */
+			infer_cast(n->a, sc);
+			n->a->type = T_LONG;
+			t = T_LONG;
+			break;
+		}
 		l = infer(n->a, sc, T_LONG);
 		if (n->kind == N_UNARY && n->op == '&') {
 			/* &$p->m, &@cast(p, "T")->m: the member's address */
