@@ -120,6 +120,7 @@ const char *tap_fn_toupper(struct tap_ctx *c, char *out, const char *s);
 const char *tap_fn_tolower(struct tap_ctx *c, char *out, const char *s);
 int64_t tap_fn_isdigit(struct tap_ctx *c, const char *s);
 const char *tap_fn_sprint_long(struct tap_ctx *c, char *out, int64_t v);
+const char *tap_fn_sprint_string(struct tap_ctx *c, char *out, const char *s);
 int64_t tap_fn_abs(struct tap_ctx *c, int64_t v);
 int64_t tap_fn_min(struct tap_ctx *c, int64_t a, int64_t b);
 int64_t tap_fn_max(struct tap_ctx *c, int64_t a, int64_t b);

@@ -1810,6 +1810,50 @@ static void emit_probe_locks(FILE *out, const struct script *s, struct probe *p,
 	free(seen);
 }
 
+/* Does n call function name? */
+static int calls(const struct node *n, const char *name)
+{
+	for (; n; n = n->next) {
+		if (n->kind == N_CALL && !strcmp(n->str, name))
+			return 1;
+		if (calls(n->a, name) || calls(n->b, name) || calls(n->c, name) || calls(n->d, name))
+			return 1;
+		if (n->kind == N_FOREACH) {
+			const struct foreach_info *f = n->ext;
+			if (calls(f->limit, name) || calls(f->body, name))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* syscall_name(nr): the names of the target kernel's unistd_64.h, as a table in the
+   module of a script that asks for them. */
+static void emit_syscall_names(FILE *out, const struct script *s)
+{
+	int used = 0;
+	for (const struct probe *p = s->probes; p && !used; p = p->next)
+		used = calls(p->body, "syscall_name");
+	for (const struct func *f = s->funcs; f && !used; f = f->next)
+		used = calls(f->body, "syscall_name");
+	if (!used)
+		return;
+	fprintf(out, "static const char *tap_fn_syscall_name(struct tap_ctx *c, char *out, int64_t nr)\n{\n"
+		     "\tstatic const char *const names[] = {\n");
+	int n = 0;
+	for (int nr = 0; nr < 1024; nr++) {
+		const char *name = syscall_name_of(nr);
+		if (name) {
+			fprintf(out, "\t\t[%d] = \"%s\",\n", nr, name);
+			n = nr + 1;
+		}
+	}
+	fprintf(out, "\t};\n\tconst char *name = nr >= 0 && nr < %d && names[nr] ? names[nr] : \"\";\n"
+		     "\t(void)c;\n\treturn strcpy(out, name);\n}\n\n", n);
+	if (!n)
+		fprintf(out, "#error no system call table for syscall_name()\n");
+}
+
 int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
 {
 	int before = diag_errors();
@@ -1827,6 +1871,7 @@ int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
 	fprintf(out, "#include \"tap_runtime.h\"\n\n");
 	emit_member_headers(out, s);
 	cast_emit_headers(out, s);
+	emit_syscall_names(out, s);
 	int nmembers = 0;
 	for (struct probe *p = s->probes; p; p = p->next)
 		nmembers = number_members(out, p->body, nmembers);

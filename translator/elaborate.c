@@ -539,6 +539,12 @@ static enum type infer_call(struct node *n, struct scope *sc)
 		n->fn = find_func(n->str, nargs);
 	struct func *f = n->fn;
 	const struct cbuiltin *cb = f ? NULL : cbuiltin_find(n->str, nargs);
+	if (cb && nargs > 0) {
+		/* an overload by the first argument's type, if there is one for it */
+		const struct cbuiltin *other = cbuiltin_find_typed(n->str, nargs, infer(n->a, sc, T_UNKNOWN));
+		if (other)
+			cb = other;
+	}
 	if (cb) {
 		n->ext = (void *)cb;
 		int i = 0;

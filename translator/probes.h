@@ -68,6 +68,8 @@ extern struct probe_env probe_env;
 int probe_syscall_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 int syscall_number(const char *name);
 int syscall_names(const char ***names);
+/* The name of system call nr ("read" for 0), or NULL. */
+const char *syscall_name_of(int nr);
 int probe_trace_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 int probe_netfilter_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 int probe_procfs_match(struct probe *p, struct probe_point *pp, struct site ***tail);
