@@ -62,6 +62,15 @@ int64_t tap_fn_task_egid(struct tap_ctx *c, int64_t t);
 int64_t tap_fn_pid2task(struct tap_ctx *c, int64_t pid);
 const char *tap_fn_task_execname(struct tap_ctx *c, char *out, int64_t t);
 const char *tap_fn_pid2execname(struct tap_ctx *c, char *out, int64_t pid);
+/* The loader, namespaces, load average, word size (kernel/proc_fns.c); paths
+   (kernel/dentry_fns.c) */
+int64_t tap_fn_stp_pid(struct tap_ctx *c);
+int64_t tap_fn_is_myproc(struct tap_ctx *c);
+int64_t tap_fn_ns_id(struct tap_ctx *c, int64_t task, int64_t which);
+int64_t tap_fn_get_loadavg_index(struct tap_ctx *c, int64_t i);
+const char *tap_fn_sprint_loadavg(struct tap_ctx *c, char *out);
+int64_t tap_fn_probing_32bit_app(struct tap_ctx *c);
+const char *tap_fn_task_dentry_path(struct tap_ctx *c, char *out, int64_t task, int64_t dentry, int64_t vfsmnt);
 /* irq_handler.entry/exit (kernel/irq_fns.c) */
 int64_t tap_fn_irqaction_field(struct tap_ctx *c, int64_t action, int64_t field);
 int64_t tap_fn_randint(struct tap_ctx *c, int64_t n);

@@ -61,6 +61,13 @@ static const struct cbuiltin table[] = {
 	{ "task_egid", L, 1, { L }, "tap_fn_task_egid" },
 	{ "task_execname", S, 1, { L }, "tap_fn_task_execname" },
 	{ "pid2task", L, 1, { L }, "tap_fn_pid2task" },
+	{ "stp_pid", L, 0, { 0 }, "tap_fn_stp_pid" },
+	{ "is_myproc", L, 0, { 0 }, "tap_fn_is_myproc" },
+	{ "__ns_id", L, 2, { L, L }, "tap_fn_ns_id" },
+	{ "get_loadavg_index", L, 1, { L }, "tap_fn_get_loadavg_index" },
+	{ "sprint_loadavg", S, 0, { 0 }, "tap_fn_sprint_loadavg" },
+	{ "probing_32bit_app", L, 0, { 0 }, "tap_fn_probing_32bit_app" },
+	{ "task_dentry_path", S, 3, { L, L, L }, "tap_fn_task_dentry_path" },
 	{ "__irqaction_field", L, 2, { L, L }, "tap_fn_irqaction_field" },
 	{ "pid2execname", S, 1, { L }, "tap_fn_pid2execname" },
 	/* memory, fault-safe */

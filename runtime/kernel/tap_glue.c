@@ -190,6 +190,8 @@ static void ctx_free(struct tap_ctx *c)
 #include "context_fns.c"
 #include "task_fns.c"
 #include "irq_fns.c"
+#include "proc_fns.c"
+#include "dentry_fns.c"
 #include "probe_entry.c"
 #include "probe_timer.c"
 #include "probe_kprobe.c"
@@ -387,6 +389,7 @@ static int globals_ready;
 
 static void tap_cleanup(void)
 {
+	loader_release();
 	if (session_wq)
 		flush_workqueue(session_wq);
 	events_unregister();
@@ -407,6 +410,7 @@ static void tap_cleanup(void)
 static int __init tap_init(void)
 {
 	char proc_name[MODULE_NAME_LEN + 8];
+	loader_capture();
 	ring_size = (size_t)bufsize_kb * 1024;
 	if (ring_size < 4096)
 		ring_size = 4096;

@@ -201,6 +201,11 @@ NO_TASK(task_pid) NO_TASK(task_tid) NO_TASK(task_parent) NO_TASK(task_state) NO_
 NO_TASK(task_nice) NO_TASK(task_uid) NO_TASK(task_gid) NO_TASK(task_euid) NO_TASK(task_egid)
 NO_TASK(pid2task)
 int64_t tap_fn_irqaction_field(struct tap_ctx *c, int64_t action, int64_t field) { return no_task(c); }
+int64_t tap_fn_ns_id(struct tap_ctx *c, int64_t task, int64_t which) { return no_task(c); }
+int64_t tap_fn_probing_32bit_app(struct tap_ctx *c) { return 0; }
+/* This process stands in for the loader; its own user "owns" every probe. */
+int64_t tap_fn_stp_pid(struct tap_ctx *c) { return getpid(); }
+int64_t tap_fn_is_myproc(struct tap_ctx *c) { return 1; }
 
 static const char *no_task_string(struct tap_ctx *c, char *out)
 {
@@ -211,3 +216,41 @@ static const char *no_task_string(struct tap_ctx *c, char *out)
 
 const char *tap_fn_task_execname(struct tap_ctx *c, char *out, int64_t t) { return no_task_string(c, out); }
 const char *tap_fn_pid2execname(struct tap_ctx *c, char *out, int64_t pid) { return no_task_string(c, out); }
+const char *tap_fn_task_dentry_path(struct tap_ctx *c, char *out, int64_t t, int64_t d, int64_t m)
+{
+	return no_task_string(c, out);
+}
+
+/* The load average, from the system's own /proc/loadavg (same rounding). */
+static int read_loadavg(char *buf, size_t n)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	size_t got = f ? fread(buf, 1, n - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[got] = '\0';
+	return got > 0 ? 0 : -1;
+}
+
+int64_t tap_fn_get_loadavg_index(struct tap_ctx *c, int64_t i)
+{
+	char buf[128];
+	double v[3] = { 0, 0, 0 };
+	if (i < 0 || i > 2) {
+		snprintf(c->errbuf, sizeof c->errbuf, "Invalid loadavg index %lld specified.", (long long)i);
+		tap_error(c, c->errbuf, NULL);
+		return 0;
+	}
+	if (read_loadavg(buf, sizeof buf) == 0)
+		sscanf(buf, "%lf %lf %lf", &v[0], &v[1], &v[2]);
+	return (int64_t)v[i];
+}
+
+const char *tap_fn_sprint_loadavg(struct tap_ctx *c, char *out)
+{
+	char buf[128], a[16] = "0.00", b[16] = "0.00", d[16] = "0.00";
+	if (read_loadavg(buf, sizeof buf) == 0)
+		sscanf(buf, "%15s %15s %15s", a, b, d);
+	snprintf(out, MAXSTRINGLEN, "%s %s %s\n", a, b, d);
+	return out;
+}
