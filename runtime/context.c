@@ -1,5 +1,6 @@
 /* Errors and printing into the probe's print buffer (portable part). */
 #include "context.h"
+#include "probes.h"
 
 void tap_error(struct tap_ctx *c, const char *msg, const char *near)
 {
@@ -61,4 +62,23 @@ char *tap_sprintf(char *dst, const char *fmt, const struct tap_fmt_arg *args, in
 {
 	tap_format(dst, MAXSTRINGLEN, fmt, args, nargs);
 	return dst;
+}
+
+/* probe_type(): SystemTap's name for the kind of handler running. Its syscall
+   probes are kprobes, its timers with a unit hrtimers, its input a procfs file. */
+const char *tap_fn_probe_type(struct tap_ctx *c, char *out)
+{
+	static const char *const names[] = {
+		[TAP_PROBE_BEGIN] = "begin_end", [TAP_PROBE_END] = "begin_end",
+		[TAP_PROBE_ERROR] = "begin_end", [TAP_PROBE_NEVER] = "begin_end",
+		[TAP_PROBE_TIMER] = "hrtimer", [TAP_PROBE_TIMER_JIFFIES] = "timer",
+		[TAP_PROBE_PROFILE] = "profile_timer",
+		[TAP_PROBE_KPROBE] = "kprobe", [TAP_PROBE_KRETPROBE] = "kretprobe",
+		[TAP_PROBE_TRACEPOINT] = "kernel_tracepoint",
+		[TAP_PROBE_SYSCALL] = "kprobe", [TAP_PROBE_SYSCALL_RETURN] = "kretprobe",
+		[TAP_PROBE_INPUT] = "procfs", [TAP_PROBE_NETFILTER] = "netfilter",
+		[TAP_PROBE_PROCFS_READ] = "procfs", [TAP_PROBE_PROCFS_WRITE] = "procfs",
+	};
+	unsigned kind = c->probe ? (unsigned)c->probe->kind : ~0u;
+	return tap_strcpy(out, kind < sizeof names / sizeof names[0] && names[kind] ? names[kind] : "");
 }

@@ -70,6 +70,10 @@ int64_t tap_fn_ns_id(struct tap_ctx *c, int64_t task, int64_t which);
 int64_t tap_fn_get_loadavg_index(struct tap_ctx *c, int64_t i);
 const char *tap_fn_sprint_loadavg(struct tap_ctx *c, char *out);
 int64_t tap_fn_probing_32bit_app(struct tap_ctx *c);
+const char *tap_fn_probe_type(struct tap_ctx *c, char *out);
+const char *tap_fn_module_name(struct tap_ctx *c, char *out);
+int64_t tap_fn_registers_valid(struct tap_ctx *c);
+void tap_fn_printk(struct tap_ctx *c, int64_t level, const char *msg);
 const char *tap_fn_task_dentry_path(struct tap_ctx *c, char *out, int64_t task, int64_t dentry, int64_t vfsmnt);
 /* irq_handler.entry/exit (kernel/irq_fns.c) */
 int64_t tap_fn_irqaction_field(struct tap_ctx *c, int64_t action, int64_t field);

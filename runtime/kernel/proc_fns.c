@@ -1,6 +1,6 @@
 /* Process-wide facts: who loaded the module (stp_pid, is_myproc, and the namespaces
    the ns_* functions number ids in, as stap numbers them in its loader's), the load
-   average and a task's word size. */
+   average, a task's word size, and the module itself. */
 #include <linux/sched/loadavg.h>
 #include <linux/pid_namespace.h>
 #include <linux/user_namespace.h>
@@ -124,4 +124,24 @@ int64_t tap_fn_probing_32bit_app(struct tap_ctx *c)
 		return !!(current->mm->context.flags & MM_CONTEXT_UPROBE_IA32);
 #endif
 	return 0;
+}
+
+const char *tap_fn_module_name(struct tap_ctx *c, char *out) { return tap_strcpy(out, THIS_MODULE->name); }
+
+/* register() would have registers to read: a kprobe's, a profile tick's or a system
+   call's (stap's are kprobes); a tracepoint's are not the probed code's. */
+int64_t tap_fn_registers_valid(struct tap_ctx *c)
+{
+	return c->regs && !(c->probe && c->probe->kind == TAP_PROBE_TRACEPOINT);
+}
+
+/* printk(level, msg): msg as one line of the kernel log at that level (0 emergency
+   .. 7 debug; another level is the kernel's default). */
+void tap_fn_printk(struct tap_ctx *c, int64_t level, const char *msg)
+{
+	static const char *const fmts[] = {
+		KERN_EMERG "%s\n", KERN_ALERT "%s\n", KERN_CRIT "%s\n", KERN_ERR "%s\n",
+		KERN_WARNING "%s\n", KERN_NOTICE "%s\n", KERN_INFO "%s\n", KERN_DEBUG "%s\n",
+	};
+	printk(level >= 0 && level < 8 ? fmts[level] : KERN_DEFAULT "%s\n", msg);
 }
