@@ -74,6 +74,10 @@ const char *tap_fn_probe_type(struct tap_ctx *c, char *out);
 const char *tap_fn_module_name(struct tap_ctx *c, char *out);
 int64_t tap_fn_registers_valid(struct tap_ctx *c);
 void tap_fn_printk(struct tap_ctx *c, int64_t level, const char *msg);
+int64_t tap_fn_task_max_file_handles(struct tap_ctx *c, int64_t task);
+int64_t tap_fn_task_open_file_handles(struct tap_ctx *c, int64_t task);
+void tap_fn_udelay(struct tap_ctx *c, int64_t us);
+void tap_fn_mdelay(struct tap_ctx *c, int64_t ms);
 const char *tap_fn_task_dentry_path(struct tap_ctx *c, char *out, int64_t task, int64_t dentry, int64_t vfsmnt);
 /* irq_handler.entry/exit (kernel/irq_fns.c) */
 int64_t tap_fn_irqaction_field(struct tap_ctx *c, int64_t action, int64_t field);

@@ -4,6 +4,8 @@
 #include <linux/sched/loadavg.h>
 #include <linux/pid_namespace.h>
 #include <linux/user_namespace.h>
+#include <linux/fdtable.h>
+#include <linux/delay.h>
 
 /* The loader (tapio runs finit_module, so module init runs in it). */
 static pid_t loader_tgid;
@@ -145,3 +147,61 @@ void tap_fn_printk(struct tap_ctx *c, int64_t level, const char *msg)
 	};
 	printk(level >= 0 && level < 8 ? fmts[level] : KERN_DEFAULT "%s\n", msg);
 }
+
+/* A task's descriptor table (t->files->fdt), read without faulting; NULL if none. */
+static struct fdtable *task_fdtable(struct tap_ctx *c, int64_t task)
+{
+	struct task_struct *t = (struct task_struct *)(uintptr_t)task;
+	struct files_struct *files;
+	struct fdtable *fdt = NULL;
+	if (copy_from_kernel_nofault(&files, &t->files, sizeof files)) {
+		fault(c, "task", task);
+		return NULL;
+	}
+	if (files && copy_from_kernel_nofault(&fdt, &files->fdt, sizeof fdt)) {
+		fault(c, "kernel", (int64_t)(uintptr_t)&files->fdt);
+		return NULL;
+	}
+	return fdt;
+}
+
+/* How many descriptors the task may have open now (the table's size). */
+int64_t tap_fn_task_max_file_handles(struct tap_ctx *c, int64_t task)
+{
+	struct fdtable *fdt;
+	unsigned int max = 0;
+	rcu_read_lock();
+	fdt = task_fdtable(c, task);
+	if (fdt && copy_from_kernel_nofault(&max, &fdt->max_fds, sizeof max))
+		fault(c, "kernel", (int64_t)(uintptr_t)&fdt->max_fds);
+	rcu_read_unlock();
+	return max;
+}
+
+/* How many descriptors are open: the table's non-NULL entries, read a chunk at a time. */
+int64_t tap_fn_task_open_file_handles(struct tap_ctx *c, int64_t task)
+{
+	struct fdtable *fdt;
+	struct file **fds = NULL, *chunk[32];
+	unsigned int max = 0, fd, i, n, count = 0;
+	rcu_read_lock();
+	fdt = task_fdtable(c, task);
+	if (fdt && (copy_from_kernel_nofault(&max, &fdt->max_fds, sizeof max) ||
+		    copy_from_kernel_nofault(&fds, &fdt->fd, sizeof fds)))
+		fault(c, "kernel", (int64_t)(uintptr_t)fdt);
+	for (fd = 0; fds && !c->error && fd < max; fd += n) {
+		n = min_t(unsigned int, max - fd, ARRAY_SIZE(chunk));
+		if (copy_from_kernel_nofault(chunk, fds + fd, n * sizeof chunk[0])) {
+			fault(c, "kernel", (int64_t)(uintptr_t)(fds + fd));
+			break;
+		}
+		for (i = 0; i < n; i++)
+			count += chunk[i] != NULL;
+	}
+	rcu_read_unlock();
+	return c->error ? 0 : count;
+}
+
+/* Busy waits, as the kernel's udelay/mdelay (probes cannot sleep). */
+void tap_fn_udelay(struct tap_ctx *c, int64_t us) { if (us > 0) udelay(us); }
+void tap_fn_mdelay(struct tap_ctx *c, int64_t ms) { if (ms > 0) mdelay(ms); }

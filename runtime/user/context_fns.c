@@ -202,6 +202,9 @@ NO_TASK(task_nice) NO_TASK(task_uid) NO_TASK(task_gid) NO_TASK(task_euid) NO_TAS
 NO_TASK(pid2task)
 int64_t tap_fn_irqaction_field(struct tap_ctx *c, int64_t action, int64_t field) { return no_task(c); }
 int64_t tap_fn_ns_id(struct tap_ctx *c, int64_t task, int64_t which) { return no_task(c); }
+NO_TASK(task_max_file_handles) NO_TASK(task_open_file_handles)
+void tap_fn_udelay(struct tap_ctx *c, int64_t us) { if (us > 0) usleep((useconds_t)us); }
+void tap_fn_mdelay(struct tap_ctx *c, int64_t ms) { if (ms > 0) usleep((useconds_t)ms * 1000); }
 int64_t tap_fn_probing_32bit_app(struct tap_ctx *c) { return 0; }
 /* This process stands in for the loader; its own user "owns" every probe. */
 int64_t tap_fn_stp_pid(struct tap_ctx *c) { return getpid(); }
