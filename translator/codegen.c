@@ -867,6 +867,8 @@ static void gen_expr(struct gen *g, struct node *n)
 			gen_member_read(g, n);
 		else if (n->num == TARGET_PROCFS_VALUE)
 			emit(g, "tap_procfs_value(c)");
+		else if (n->num == TARGET_RETURN)
+			emit(g, "tap_fn_returnval(c)");
 		else
 			emit(g, "tap_trace_arg(c, %d, %d)", (int)n->num, n->op);
 		break;

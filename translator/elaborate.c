@@ -368,17 +368,23 @@ static enum type infer_target(struct node *n, struct scope *sc)
 		n->ctype = ctype;
 		return T_LONG;
 	}
-	if (!strcmp(n->str, "$value") && sc->probe && probe_is_procfs(S->sites, sc->probe)) {
-		n->num = TARGET_PROCFS_VALUE;
-		return T_STRING;
+	int special = sc->probe ? probe_special_target(S->sites, sc->probe, n->str) : 0;
+	if (special) {
+		n->num = special;
+		return special == TARGET_PROCFS_VALUE ? T_STRING : T_LONG;
 	}
 	int idx = sc->probe ? probe_target_param(S->sites, sc->probe, n->str + 1, &conv) : -1;
 	if (idx < 0) {
-		int netfilter = 0;
-		for (const struct site *st = S->sites; st; st = st->next)
+		int netfilter = 0, kprobe = 0;
+		for (const struct site *st = S->sites; st; st = st->next) {
 			netfilter |= st->probe == sc->probe && !strcmp(st->kind, "TAP_PROBE_NETFILTER");
+			kprobe |= st->probe == sc->probe && !strncmp(st->kind, "TAP_PROBE_K", 11);
+		}
 		err(n->loc, "target variable '%s' is not available in this probe%s", n->str,
-		    netfilter && !strcmp(n->str, "$verdict") ? " (the netfilter verdict needs guru mode, -g)" : "");
+		    netfilter && !strcmp(n->str, "$verdict") ? " (the netfilter verdict needs guru mode, -g)"
+		    : kprobe ? " (a function probed by name: its parameters need debuginfo, which tapc does not "
+			       "read; pointer_arg(N), int_arg(N)... read the argument registers)"
+		    : "");
 		return T_LONG;
 	}
 	n->num = idx;

@@ -75,8 +75,12 @@ int probe_netfilter_match(struct probe *p, struct probe_point *pp, struct site *
 int probe_procfs_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 /* Are all of P's points procfs files (where $value is the file's text)? */
 int probe_is_procfs(const struct site *sites, const struct probe *p);
-/* N_TARGET's num for a procfs probe's $value (a string, not a parameter) */
+/* Target variables that are not parameters, as N_TARGET's num: a procfs probe's $value
+   (a string), a return probe's $return (the function's return value). */
 #define TARGET_PROCFS_VALUE (-2)
+#define TARGET_RETURN (-3)
+/* Which of those $name is in every point of P, or 0. */
+int probe_special_target(const struct site *sites, const struct probe *p, const char *name);
 
 /* A new site for p at pp, appended through *tail. */
 struct site *site_add(struct probe *p, struct probe_point *pp, const char *kind, struct site ***tail);
