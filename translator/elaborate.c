@@ -367,6 +367,9 @@ static enum type infer_target(struct node *n, struct scope *sc)
 		n->num = idx;
 		n->op = conv;
 		n->ctype = ctype;
+		/* a function's parameter in its .return probe: read at the entry */
+		if ((conv & TC_FROM_REGS) && probe_is_return(S->sites, sc->probe))
+			n->entry_slot = -1;
 		return T_LONG;
 	}
 	int special = sc->probe ? probe_special_target(S->sites, sc->probe, n->str) : 0;
@@ -391,6 +394,8 @@ static enum type infer_target(struct node *n, struct scope *sc)
 	}
 	n->num = idx;
 	n->op = conv;
+	if ((conv & TC_FROM_REGS) && probe_is_return(S->sites, sc->probe))
+		n->entry_slot = -1;
 	return T_LONG;
 }
 
@@ -669,6 +674,21 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 		t = infer_call(n, sc);
 		break;
 	case N_EXTRACT: {
+		if (!strcmp(n->str, "entry")) {
+			/* @entry(e) in a return probe: e as it was at the function's entry */
+			if (!sc->probe || !probe_is_return(S->sites, sc->probe))
+				err(n->loc, "@entry is only available in a function's .return probe%s%s", "", "");
+			if (!n->a || n->a->next) {
+				err(n->loc, "@entry takes one expression%s%s", "", "");
+				break;
+			}
+			t = infer(n->a, sc, T_LONG);
+			if (t == T_STRING)
+				err(n->loc, "@entry of a string is not supported by tapc: only numbers%s%s", "", "");
+			n->entry_slot = -1;
+			t = T_LONG;
+			break;
+		}
 		if (!strcmp(n->str, "cast")) {
 			/* as in SystemTap, a struct is not a value: only its members are */
 			if (infer_cast(n, sc))

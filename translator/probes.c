@@ -92,12 +92,8 @@ int probe_target_param(const struct site *sites, const struct probe *p, const ch
 	return nsites ? idx : -1;
 }
 
-int probe_special_target(const struct site *sites, const struct probe *p, const char *name)
+int probe_is_return(const struct site *sites, const struct probe *p)
 {
-	if (!strcmp(name, "$value") && probe_is_procfs(sites, p))
-		return TARGET_PROCFS_VALUE;
-	if (strcmp(name, "$return"))
-		return 0;
 	int n = 0;
 	for (const struct site *st = sites; st; st = st->next) {
 		if (st->probe != p)
@@ -106,7 +102,14 @@ int probe_special_target(const struct site *sites, const struct probe *p, const 
 			return 0;
 		n++;
 	}
-	return n ? TARGET_RETURN : 0;
+	return n > 0;
+}
+
+int probe_special_target(const struct site *sites, const struct probe *p, const char *name)
+{
+	if (!strcmp(name, "$value") && probe_is_procfs(sites, p))
+		return TARGET_PROCFS_VALUE;
+	return !strcmp(name, "$return") && probe_is_return(sites, p) ? TARGET_RETURN : 0;
 }
 
 static int ident_char(char c)

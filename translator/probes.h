@@ -89,6 +89,8 @@ int probe_is_procfs(const struct site *sites, const struct probe *p);
    (a string), a return probe's $return (the function's return value). */
 #define TARGET_PROCFS_VALUE (-2)
 #define TARGET_RETURN (-3)
+/* Are all of P's points function returns (kretprobes)? */
+int probe_is_return(const struct site *sites, const struct probe *p);
 /* Which of those $name is in every point of P, or 0. */
 int probe_special_target(const struct site *sites, const struct probe *p, const char *name);
 

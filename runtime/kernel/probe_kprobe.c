@@ -54,7 +54,20 @@ static int kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 static int kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct tap_kprobe *k = container_of(get_kretprobe(ri), struct tap_kprobe, krp);
-	tap_event_hit(k->p, regs);
+	if (k->p->entry_slots)
+		tap_event_run(k->p, regs, -1, (int64_t *)ri->data, 0);
+	else
+		tap_event_hit(k->p, regs);
+	return 0;
+}
+
+/* The entry of a function whose return probe reads values of the entry: the handler
+   fills this instance's slots (zero if it cannot run). */
+static int kretprobe_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct tap_kprobe *k = container_of(get_kretprobe(ri), struct tap_kprobe, krp);
+	memset(ri->data, 0, k->p->entry_slots * sizeof(int64_t));
+	tap_event_run(k->p, regs, -1, (int64_t *)ri->data, 1);
 	return 0;
 }
 
@@ -112,6 +125,10 @@ static int kprobes_add(int site, const char *name, size_t len)
 	} else {
 		k->krp.kp.symbol_name = k->p->symbol;
 		k->krp.handler = kretprobe_ret;
+		if (p->entry_slots) {
+			k->krp.entry_handler = kretprobe_entry;
+			k->krp.data_size = p->entry_slots * sizeof(int64_t);
+		}
 		k->krp.maxactive = p->maxactive > 0 ? p->maxactive : 0;
 	}
 	kprobes[nkprobes++] = k;
