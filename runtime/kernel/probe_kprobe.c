@@ -47,7 +47,12 @@ static int is_pattern(const struct tap_probe *p)
 static int kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct tap_kprobe *k = container_of(kp, struct tap_kprobe, kp);
+	unsigned long ip = instruction_pointer(regs);
+	/* kprobes leave ip past the breakpoint; the probe sees it at the probed
+	   address, as SystemTap shows it (addr(), the first frame of a backtrace). */
+	instruction_pointer_set(regs, (unsigned long)kp->addr);
 	tap_event_hit(k->p, regs);
+	instruction_pointer_set(regs, ip);
 	return 0;
 }
 
