@@ -51,7 +51,7 @@ static const char *syms(struct tap_ctx *c, char *out, const char *s, int user)
 		line[n++] = '\n';
 		line[n] = '\0';
 		if (!out) {
-			tap_print_str(c, line);
+			tap_print_mem(c, line, strlen(line));
 			continue;
 		}
 		total += n;

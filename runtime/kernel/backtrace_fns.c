@@ -144,7 +144,7 @@ static const char *bt_kernel(struct tap_ctx *c, char *out, enum bt_style style)
 		if (out)
 			bt_append(out, &used, line);
 		else
-			tap_print_str(c, line);
+			tap_print_mem(c, line, strlen(line));
 	}
 	return out;
 }

@@ -236,7 +236,7 @@ static const char *ubt_user(struct tap_ctx *c, char *out, enum ubt_style style)
 		if (out)
 			bt_append(out, &used, line);
 		else
-			tap_print_str(c, line);
+			tap_print_mem(c, line, strlen(line));
 	}
 	ubt_unlock(mm);
 	return out;
