@@ -42,8 +42,8 @@ const char *tap_fn_usymdata(struct tap_ctx *c, char *out, int64_t addr);
 int64_t tap_fn_ustack(struct tap_ctx *c, int64_t n);
 /* Platform layer: symdata(addr) or usymdata(addr) into line, for stack_syms.c. */
 void tap_symdata_line(char *line, size_t len, uint64_t addr, int user);
-/* stack(n) and its kin when there is no frame n */
-void tap_unwind_error(struct tap_ctx *c, int64_t n);
+/* stack(n)/ustack(n) and callers(n)/ucallers(n) of the got frames at pc */
+int64_t tap_nth_frame(struct tap_ctx *c, const unsigned long *pc, int got, int64_t n);
 const char *tap_callers(struct tap_ctx *c, char *out, const unsigned long *pc, int got, int64_t n);
 const char *tap_fn_callers(struct tap_ctx *c, char *out, int64_t n);
 const char *tap_fn_ucallers(struct tap_ctx *c, char *out, int64_t n);

@@ -167,11 +167,7 @@ int64_t tap_fn_stack(struct tap_ctx *c, int64_t n)
 	int exact, got = 0;
 	if (n >= 0 && n < MAXBACKTRACE)
 		got = bt_kernel_frames(c, pc, (int)n + 1, &exact);
-	if (n < 0 || got <= n) {
-		tap_unwind_error(c, n);
-		return 0;
-	}
-	return (int64_t)pc[n];
+	return tap_nth_frame(c, pc, got, n);
 }
 
 const char *tap_fn_callers(struct tap_ctx *c, char *out, int64_t n)

@@ -272,11 +272,7 @@ int64_t tap_fn_ustack(struct tap_ctx *c, int64_t n)
 		got = ubt_frames(c, mm, pc, (int)n + 1);
 		ubt_unlock(mm);
 	}
-	if (n < 0 || got <= n) {
-		tap_unwind_error(c, n);
-		return 0;
-	}
-	return (int64_t)pc[n];
+	return tap_nth_frame(c, pc, got, n);
 }
 
 const char *tap_fn_ucallers(struct tap_ctx *c, char *out, int64_t n)

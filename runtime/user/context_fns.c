@@ -223,8 +223,8 @@ void tap_fn_print_ubacktrace(struct tap_ctx *c) { }
 const char *tap_fn_symdata(struct tap_ctx *c, char *out, int64_t addr) { return tap_fn_symname(c, out, addr); }
 const char *tap_fn_usymdata(struct tap_ctx *c, char *out, int64_t addr) { return tap_fn_symname(c, out, addr); }
 
-int64_t tap_fn_stack(struct tap_ctx *c, int64_t n) { tap_unwind_error(c, n); return 0; }
-int64_t tap_fn_ustack(struct tap_ctx *c, int64_t n) { tap_unwind_error(c, n); return 0; }
+int64_t tap_fn_stack(struct tap_ctx *c, int64_t n) { return tap_nth_frame(c, NULL, 0, n); }
+int64_t tap_fn_ustack(struct tap_ctx *c, int64_t n) { return tap_nth_frame(c, NULL, 0, n); }
 
 const char *tap_fn_callers(struct tap_ctx *c, char *out, int64_t n) { return tap_callers(c, out, NULL, 0, n); }
 const char *tap_fn_ucallers(struct tap_ctx *c, char *out, int64_t n) { return tap_callers(c, out, NULL, 0, n); }
