@@ -67,7 +67,7 @@ static const char *syms(struct tap_ctx *c, char *out, const char *s, int user)
 }
 
 /* stack(n) and its kin when there is no frame n, as SystemTap says it. */
-static void unwind_error(struct tap_ctx *c, int64_t n)
+static void stack_end_error(struct tap_ctx *c, int64_t n)
 {
 	struct tap_fmt_arg arg = { 0, n, NULL };
 	tap_format(c->errbuf, sizeof c->errbuf, "reached end of stack before unwinding to level %d", &arg, 1);
@@ -78,7 +78,7 @@ static void unwind_error(struct tap_ctx *c, int64_t n)
 int64_t tap_nth_frame(struct tap_ctx *c, const unsigned long *pc, int got, int64_t n)
 {
 	if (n < 0 || n >= got) {
-		unwind_error(c, n);
+		stack_end_error(c, n);
 		return 0;
 	}
 	return (int64_t)pc[n];
@@ -93,7 +93,7 @@ const char *tap_callers(struct tap_ctx *c, char *out, const unsigned long *pc, i
 	int i;
 	out[0] = '\0';
 	if (n < -1 || n >= got) {
-		unwind_error(c, n);
+		stack_end_error(c, n);
 		return out;
 	}
 	for (i = 0; i < got && (n == -1 || i <= n); i++) {
