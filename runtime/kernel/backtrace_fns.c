@@ -9,6 +9,9 @@
    frames the unwinder found (all but the probe's own address) say " (inexact)". */
 #include <asm/unwind.h>
 
+/* The function a kretprobe on this CPU is returning from (probe_kprobe.c sets it). */
+static DEFINE_PER_CPU(unsigned long, bt_returning_from);
+
 /* The kernel registers the probe stopped at; NULL when it has none (or user ones). */
 static struct pt_regs *bt_kernel_regs(struct tap_ctx *c)
 {
@@ -139,6 +142,13 @@ static const char *bt_kernel(struct tap_ctx *c, char *out, enum bt_style style)
 	int exact, i, n = bt_kernel_frames(c, pc, MAXBACKTRACE, &exact);
 	if (out)
 		out[0] = '\0';
+	if (!out && c->probe && c->probe->kind == TAP_PROBE_KRETPROBE && n > 0) {
+		/* SystemTap's print_backtrace() in a return probe names both ends */
+		tap_print_str(c, "Returning from: ");
+		bt_kernel_line(line, sizeof line, this_cpu_read(bt_returning_from), style, 0);
+		tap_print_mem(c, line, strlen(line));
+		tap_print_str(c, "Returning to  : ");
+	}
 	for (i = 0; i < n; i++) {
 		bt_kernel_line(line, sizeof line, pc[i], style, i > 0 || !exact);
 		if (out)

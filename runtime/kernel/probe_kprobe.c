@@ -59,6 +59,7 @@ static int kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 static int kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct tap_kprobe *k = container_of(get_kretprobe(ri), struct tap_kprobe, krp);
+	this_cpu_write(bt_returning_from, (unsigned long)k->krp.kp.addr);
 	tap_event_hit(k->p, regs);
 	return 0;
 }
