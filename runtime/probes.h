@@ -14,6 +14,9 @@ enum tap_probe_kind {
 	TAP_PROBE_SYSCALL, TAP_PROBE_SYSCALL_RETURN,
 	TAP_PROBE_INPUT,       /* a byte of the session's standard input (tapset/input.stp) */
 	TAP_PROBE_NETFILTER,   /* netfilter.hook(...).pf(...): nr is the hook, pf the family */
+	/* procfs("NAME").read/.write: symbol is the file, period the read buffer's size
+	   (0: the default), nr the umask (-1: none) */
+	TAP_PROBE_PROCFS_READ, TAP_PROBE_PROCFS_WRITE,
 };
 
 struct tap_probe {
