@@ -47,13 +47,19 @@ static int is_pattern(const struct tap_probe *p)
 static int kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct tap_kprobe *k = container_of(kp, struct tap_kprobe, kp);
+	unsigned long ip = instruction_pointer(regs);
+	/* kprobes leave ip past the breakpoint; the probe sees it at the probed
+	   address, as SystemTap shows it (addr(), the first frame of a backtrace). */
+	instruction_pointer_set(regs, (unsigned long)kp->addr);
 	tap_event_hit(k->p, regs);
+	instruction_pointer_set(regs, ip);
 	return 0;
 }
 
 static int kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct tap_kprobe *k = container_of(get_kretprobe(ri), struct tap_kprobe, krp);
+	this_cpu_write(bt_returning_from, (unsigned long)k->krp.kp.addr);
 	if (k->p->entry_slots)
 		tap_event_run(k->p, regs, -1, (int64_t *)ri->data, 0);
 	else
