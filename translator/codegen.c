@@ -600,6 +600,26 @@ static void gen_member_read(struct gen *g, struct node *n)
 	emit(g, ")");
 }
 
+/* $$parms and its kin: "name=0x.." for each value of n's a list (elaborate's infer_parms). */
+static void gen_parms(struct gen *g, struct node *n)
+{
+	if (!n->a) {
+		emit(g, "\"\"");
+		return;
+	}
+	n->tmp = new_temp(g);
+	emit(g, "({ struct tap_fmt_arg pa_[] = { ");
+	int count = 0;
+	for (struct node *v = n->a; v; v = v->next, count++) {
+		emit(g, "{ 0, ");
+		gen_expr(g, v);
+		emit(g, ", NULL }, ");
+	}
+	emit(g, "}; tap_sprintf(f->t%d, ", n->tmp);
+	emit_cstring(g->out, n->ext);
+	emit(g, ", pa_, %d); (const char *)f->t%d; })", count, n->tmp);
+}
+
 /* Does n read a member through a target variable ($p->x)? */
 static int reads_members(const struct node *n)
 {
@@ -881,6 +901,8 @@ static void gen_expr(struct gen *g, struct node *n)
 			emit(g, "tap_procfs_value(c)");
 		else if (n->num == TARGET_RETURN)
 			emit(g, "tap_fn_returnval(c)");
+		else if (n->num == TARGET_PARMS)
+			gen_parms(g, n);
 		else if (n->op & TC_FROM_REGS)
 			emit(g, "tap_regs_arg(c, %d, %d)", (int)n->num, n->op & ~TC_FROM_REGS);
 		else

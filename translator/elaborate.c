@@ -344,11 +344,47 @@ static const char *infer_cast(const struct node *cast, struct scope *sc)
 	return ctype;
 }
 
+static enum type infer_target(struct node *n, struct scope *sc);
+
+/* $$parms and $$vars ("name=0x1f ..." of every parameter), $$locals (tapc knows none
+   without debuginfo), $$return ("return=0x..."): a string of target values, which are
+   made the node's a list once. */
+static enum type infer_parms(struct node *n, struct scope *sc)
+{
+	if (!n->ext) {
+		const char *names[TAP_TRACE_MAX_ARGS + 1];
+		int count = 0;
+		if (!strcmp(n->str, "$$return"))
+			names[count++] = "return";
+		else if (strcmp(n->str, "$$locals") && sc->probe)
+			count = probe_param_names(S->sites, sc->probe, names, TAP_TRACE_MAX_ARGS);
+		char *fmt = xstrdup("");
+		struct node **tail = &n->a;
+		for (int i = 0; i < count; i++) {
+			struct node *v = node_new(N_TARGET, n->loc);
+			v->str = xasprintf("$%s", names[i]);
+			v->tok = v->str;
+			v->tok_kind = n->tok_kind;
+			*tail = v;
+			tail = &v->next;
+			fmt = xasprintf("%s%s%s=0x%%x", fmt, i ? " " : "", names[i]);
+		}
+		n->ext = fmt;
+	}
+	for (struct node *v = n->a; v; v = v->next)
+		infer_target(v, sc);
+	n->num = TARGET_PARMS;
+	return T_STRING;
+}
+
 static enum type infer_target(struct node *n, struct scope *sc)
 {
 	int conv = 0;
 	char *name, *path;
 	const struct node *cast;
+	if (!strcmp(n->str, "$$parms") || !strcmp(n->str, "$$vars") || !strcmp(n->str, "$$locals") ||
+	    !strcmp(n->str, "$$return"))
+		return infer_parms(n, sc);
 	if (cast_chain(n, &cast, &path)) {
 		/* @cast(p, "T")->a->b: read through T (codegen's gen_member_read) */
 		free(path);

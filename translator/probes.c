@@ -64,6 +64,20 @@ static void load_btf_params(const struct site *cst)
 		st->params[i].conv |= TC_FROM_REGS;
 }
 
+int probe_param_names(const struct site *sites, const struct probe *p, const char **names, int max)
+{
+	for (const struct site *st = sites; st; st = st->next) {
+		if (st->probe != p)
+			continue;
+		load_btf_params(st);
+		int n = 0;
+		for (; n < st->nparams && n < max; n++)
+			names[n] = st->params[n].name;
+		return n;
+	}
+	return 0;
+}
+
 const char *probe_params_missing(const struct site *sites, const struct probe *p)
 {
 	for (const struct site *st = sites; st; st = st->next)
