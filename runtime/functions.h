@@ -29,6 +29,28 @@ const char *tap_fn_symname(struct tap_ctx *c, char *out, int64_t addr);
 const char *tap_fn_modname(struct tap_ctx *c, char *out, int64_t addr);
 const char *tap_fn_umodname(struct tap_ctx *c, char *out, int64_t addr);
 int64_t tap_fn_uaddr(struct tap_ctx *c);
+/* Backtraces and symbol data (kernel/backtrace_fns.c, ubacktrace_fns.c, stack_syms_fns.c) */
+const char *tap_fn_backtrace(struct tap_ctx *c, char *out);
+const char *tap_fn_sprint_backtrace(struct tap_ctx *c, char *out);
+void tap_fn_print_backtrace(struct tap_ctx *c);
+const char *tap_fn_symdata(struct tap_ctx *c, char *out, int64_t addr);
+int64_t tap_fn_stack(struct tap_ctx *c, int64_t n);
+const char *tap_fn_ubacktrace(struct tap_ctx *c, char *out);
+const char *tap_fn_sprint_ubacktrace(struct tap_ctx *c, char *out);
+void tap_fn_print_ubacktrace(struct tap_ctx *c);
+const char *tap_fn_usymdata(struct tap_ctx *c, char *out, int64_t addr);
+int64_t tap_fn_ustack(struct tap_ctx *c, int64_t n);
+/* Platform layer: symdata(addr) or usymdata(addr) into line, for stack_syms.c. */
+void tap_symdata_line(char *line, size_t len, uint64_t addr, int user);
+/* stack(n)/ustack(n) and callers(n)/ucallers(n) of the got frames at pc */
+int64_t tap_nth_frame(struct tap_ctx *c, const unsigned long *pc, int got, int64_t n);
+const char *tap_callers(struct tap_ctx *c, char *out, const unsigned long *pc, int got, int64_t n);
+const char *tap_fn_callers(struct tap_ctx *c, char *out, int64_t n);
+const char *tap_fn_ucallers(struct tap_ctx *c, char *out, int64_t n);
+void tap_fn_print_stack(struct tap_ctx *c, const char *s);
+const char *tap_fn_sprint_stack(struct tap_ctx *c, char *out, const char *s);
+void tap_fn_print_ustack(struct tap_ctx *c, const char *s);
+const char *tap_fn_sprint_ustack(struct tap_ctx *c, char *out, const char *s);
 int64_t tap_fn_target_set_pid(struct tap_ctx *c, int64_t pid);
 int64_t tap_fn_tz_gmtoff(struct tap_ctx *c);
 const char *tap_fn_tz_name(struct tap_ctx *c, char *out);
@@ -155,6 +177,7 @@ const char *tap_errno_name(int64_t e);
 /* kernel.trace probes: argument idx widened as its C type says (translator's TC_*). */
 #define TAP_TRACE_ARGS 6
 int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv);
+int64_t tap_regs_arg(struct tap_ctx *c, int idx, int conv);
 /* $p->member: n bytes at kernel address src, or zeros and a fault error */
 void tap_kernel_read(struct tap_ctx *c, void *dst, const void *src, size_t n);
 /* A procfs probe's $value, and setting it (append: .=); kernel runtime only. */

@@ -1,6 +1,7 @@
 /* Probe point resolution: asks each family in turn which points it knows. */
 #include <string.h>
 #include "diag.h"
+#include "kernel_btf.h"
 #include "probes.h"
 
 char *probe_point_text(const struct probe_point *pp)
@@ -37,10 +38,8 @@ struct site *site_add(struct probe *p, struct probe_point *pp, const char *kind,
 static const char *missing_family(const struct probe_point *pp)
 {
 	static const struct { const char *first, *second, *why; } families[] = {
-		{ "kernel", "function", "it needs the kernel's debuginfo, which tapc does not read; "
-					"kprobe.function(\"NAME\") or kernel.trace(\"NAME\") may do" },
 		{ "kernel", "statement", "it needs the kernel's debuginfo, which tapc does not read" },
-		{ "module", NULL, "module probes need debuginfo, which tapc does not read" },
+		{ "module", "statement", "it needs the module's debuginfo, which tapc does not read" },
 		{ "process", NULL, "tapc does not support user-space probes (process(...)) yet" },
 		{ "perf", NULL, "tapc does not support perf event probes" },
 	};
@@ -52,12 +51,48 @@ static const char *missing_family(const struct probe_point *pp)
 	return NULL;
 }
 
+/* A kernel.function site's parameters, from the BTF on first use. */
+static void load_btf_params(const struct site *cst)
+{
+	struct site *st = (struct site *)cst;
+	if (!st->btf_func || st->btf_loaded)
+		return;
+	st->btf_loaded = 1;
+	int n = kernel_func_params(st->btf_func, st->params, TAP_TRACE_MAX_ARGS, &st->btf_why);
+	st->nparams = n < 0 ? 0 : n;
+	for (int i = 0; i < st->nparams; i++)
+		st->params[i].conv |= TC_FROM_REGS;
+}
+
+int probe_param_names(const struct site *sites, const struct probe *p, const char **names, int max)
+{
+	for (const struct site *st = sites; st; st = st->next) {
+		if (st->probe != p)
+			continue;
+		load_btf_params(st);
+		int n = 0;
+		for (; n < st->nparams && n < max; n++)
+			names[n] = st->params[n].name;
+		return n;
+	}
+	return 0;
+}
+
+const char *probe_params_missing(const struct site *sites, const struct probe *p)
+{
+	for (const struct site *st = sites; st; st = st->next)
+		if (st->probe == p && st->btf_why)
+			return st->btf_why;
+	return NULL;
+}
+
 int probe_target_param(const struct site *sites, const struct probe *p, const char *name, int *conv)
 {
 	int idx = -1, nsites = 0;
 	for (const struct site *st = sites; st; st = st->next) {
 		if (st->probe != p)
 			continue;
+		load_btf_params(st);
 		nsites++;
 		int found = -1;
 		for (int i = 0; i < st->nparams; i++)
@@ -69,6 +104,26 @@ int probe_target_param(const struct site *sites, const struct probe *p, const ch
 		*conv = st->params[found].conv;
 	}
 	return nsites ? idx : -1;
+}
+
+int probe_is_return(const struct site *sites, const struct probe *p)
+{
+	int n = 0;
+	for (const struct site *st = sites; st; st = st->next) {
+		if (st->probe != p)
+			continue;
+		if (strcmp(st->kind, "TAP_PROBE_KRETPROBE"))
+			return 0;
+		n++;
+	}
+	return n > 0;
+}
+
+int probe_special_target(const struct site *sites, const struct probe *p, const char *name)
+{
+	if (!strcmp(name, "$value") && probe_is_procfs(sites, p))
+		return TARGET_PROCFS_VALUE;
+	return !strcmp(name, "$return") && probe_is_return(sites, p) ? TARGET_RETURN : 0;
 }
 
 static int ident_char(char c)
@@ -112,7 +167,7 @@ int probe_target_member(const struct site *sites, const struct probe *p, const c
 		if (st->probe != p)
 			continue;
 		const char *t = st->params[idx].ctype;
-		if (!t || (*ctype && strcmp(*ctype, t)) || !st->header ||
+		if (!t || (*ctype && strcmp(*ctype, t)) || (!st->header && !st->btf_func) ||
 		    (strncmp(t, "struct ", 7) && strncmp(t, "union ", 6)) || t[strlen(t) - 1] != '*' ||
 		    strchr(t, '*') != t + strlen(t) - 1)
 			return -1;

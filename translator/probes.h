@@ -7,6 +7,9 @@
 
 /* A tracepoint argument: its name and how its C type widens to a long. */
 enum { TC_LONG, TC_S32, TC_U32, TC_S16, TC_U16, TC_S8, TC_U8 };
+/* or'ed into a conversion: the value is a function's argument, read from the registers
+   at its entry (tap_regs_arg), not a tracepoint's (tap_trace_arg) */
+#define TC_FROM_REGS 0x10
 #define TAP_TRACE_MAX_ARGS 6
 struct trace_param {
 	char *name;
@@ -28,6 +31,10 @@ struct site {
 	int nr;                 /* system call number; netfilter hook number */
 	int pf;                 /* netfilter protocol family */
 	char *header;           /* tracepoints: "trace/events/SYSTEM.h", which declares them */
+	const char *btf_func;   /* kernel.function entries: the function whose parameters the
+				   kernel's BTF gives, loaded into params on first use */
+	int btf_loaded;
+	const char *btf_why;    /* why they are not there */
 	int nparams;            /* tracepoints: TP_PROTO's parameters */
 	struct trace_param params[TAP_TRACE_MAX_ARGS];
 	struct site *next;
@@ -45,6 +52,11 @@ int probe_target_member(const struct site *sites, const struct probe *p, const c
 /* Is target "$name->a.b->c" (a parameter, then members: "->" first)? Sets *name and
    *path ("->a.b->c"), which the caller frees. */
 int target_member_path(const char *target, char **name, char **path);
+
+/* The names of P's parameters (of its first point: the others must have them too). */
+int probe_param_names(const struct site *sites, const struct probe *p, const char **names, int max);
+/* Why P's function parameters are not known (no BTF...), or NULL. */
+const char *probe_params_missing(const struct site *sites, const struct probe *p);
 
 /* Returns the list of sites; reports unknown or malformed probe points. */
 struct site *probes_resolve(struct script *s);
@@ -75,8 +87,16 @@ int probe_netfilter_match(struct probe *p, struct probe_point *pp, struct site *
 int probe_procfs_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 /* Are all of P's points procfs files (where $value is the file's text)? */
 int probe_is_procfs(const struct site *sites, const struct probe *p);
-/* N_TARGET's num for a procfs probe's $value (a string, not a parameter) */
+/* Target variables that are not parameters, as N_TARGET's num: a procfs probe's $value
+   (a string), a return probe's $return (the function's return value). */
 #define TARGET_PROCFS_VALUE (-2)
+#define TARGET_RETURN (-3)
+/* $$parms, $$vars, $$locals, $$return: "name=0x.. name=0x.." of the values in its a list */
+#define TARGET_PARMS (-4)
+/* Are all of P's points function returns (kretprobes)? */
+int probe_is_return(const struct site *sites, const struct probe *p);
+/* Which of those $name is in every point of P, or 0. */
+int probe_special_target(const struct site *sites, const struct probe *p, const char *name);
 
 /* A new site for p at pp, appended through *tail. */
 struct site *site_add(struct probe *p, struct probe_point *pp, const char *kind, struct site ***tail);

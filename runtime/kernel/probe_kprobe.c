@@ -47,14 +47,33 @@ static int is_pattern(const struct tap_probe *p)
 static int kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct tap_kprobe *k = container_of(kp, struct tap_kprobe, kp);
+	unsigned long ip = instruction_pointer(regs);
+	/* kprobes leave ip past the breakpoint; the probe sees it at the probed
+	   address, as SystemTap shows it (addr(), the first frame of a backtrace). */
+	instruction_pointer_set(regs, (unsigned long)kp->addr);
 	tap_event_hit(k->p, regs);
+	instruction_pointer_set(regs, ip);
 	return 0;
 }
 
 static int kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct tap_kprobe *k = container_of(get_kretprobe(ri), struct tap_kprobe, krp);
-	tap_event_hit(k->p, regs);
+	this_cpu_write(bt_returning_from, (unsigned long)k->krp.kp.addr);
+	if (k->p->entry_slots)
+		tap_event_run(k->p, regs, -1, (int64_t *)ri->data, 0);
+	else
+		tap_event_hit(k->p, regs);
+	return 0;
+}
+
+/* The entry of a function whose return probe reads values of the entry: the handler
+   fills this instance's slots (zero if it cannot run). */
+static int kretprobe_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct tap_kprobe *k = container_of(get_kretprobe(ri), struct tap_kprobe, krp);
+	memset(ri->data, 0, k->p->entry_slots * sizeof(int64_t));
+	tap_event_run(k->p, regs, -1, (int64_t *)ri->data, 1);
 	return 0;
 }
 
@@ -79,15 +98,26 @@ static int kprobes_add(int site, const char *name, size_t len)
 			return -ENOMEM;
 		k->p = p;
 	} else {
-		size_t plen = strlen(p->symbol);
-		const char *at = strstr(p->pp, p->symbol);   /* a pattern never occurs earlier */
-		size_t pre = at ? (size_t)(at - p->pp) : 0, post = at ? strlen(at + plen) : 0;
-		k = kzalloc(sizeof *k + len + 1 + pre + len + post + 1, GFP_KERNEL);
+		/* module("m").function("f*") names "m:f*" without its "m:" in the pp */
+		const char *pat = p->symbol, *colon = strchr(pat, ':'), *shown = name;
+		const char *ncolon = memchr(name, ':', len);
+		size_t plen, slen = len, pre, post;
+		const char *at;
+		if (colon && ncolon) {
+			pat = colon + 1;
+			shown = ncolon + 1;
+			slen = len - (size_t)(shown - name);
+		}
+		plen = strlen(pat);
+		at = strstr(p->pp, pat);   /* a pattern never occurs earlier */
+		pre = at ? (size_t)(at - p->pp) : 0;
+		post = at ? strlen(at + plen) : 0;
+		k = kzalloc(sizeof *k + len + 1 + pre + slen + post + 1, GFP_KERNEL);
 		if (!k)
 			return -ENOMEM;
 		memcpy(k->text, name, len);
 		if (at)
-			sprintf(k->text + len + 1, "%.*s%.*s%s", (int)pre, p->pp, (int)len, name, at + plen);
+			sprintf(k->text + len + 1, "%.*s%.*s%s", (int)pre, p->pp, (int)slen, shown, at + plen);
 		k->copy = *p;
 		k->copy.symbol = k->text;
 		k->copy.pp = at ? k->text + len + 1 : p->pp;
@@ -101,6 +131,10 @@ static int kprobes_add(int site, const char *name, size_t len)
 	} else {
 		k->krp.kp.symbol_name = k->p->symbol;
 		k->krp.handler = kretprobe_ret;
+		if (p->entry_slots) {
+			k->krp.entry_handler = kretprobe_entry;
+			k->krp.data_size = p->entry_slots * sizeof(int64_t);
+		}
 		k->krp.maxactive = p->maxactive > 0 ? p->maxactive : 0;
 	}
 	kprobes[nkprobes++] = k;
