@@ -833,6 +833,8 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 	case N_POSTINC:
 		if (n->kind != N_UNARY)
 			check_lvalue(n->a);
+		while (n->kind == N_UNARY && n->op == '&' && n->a->kind == N_UNARY && n->a->op == '&')
+			*n = *n->a; /* &&x is &x */
 		if (n->kind == N_UNARY && n->op == '&' && n->a->kind == N_EXTRACT && !strcmp(n->a->str, "cast")) {
 			/* &@cast(p, "T"): the struct's address, p (@container_of) */
 			infer_cast(n->a, sc);
