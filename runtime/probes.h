@@ -35,6 +35,7 @@ struct tap_probe {
 	int optional;           /* `?`: a point that cannot be armed is skipped, not an error */
 	int nr;                 /* system call number; netfilter hook */
 	int pf;                 /* netfilter protocol family */
+	int entry_slots;        /* kretprobes: values taken at the entry (@entry, parameters) */
 };
 
 #endif
