@@ -8,6 +8,9 @@
    workload spin N             computes in user mode for N milliseconds, then makes
                                one write(2) of 1 byte to /dev/null
    workload forks N            forks N children that exit at once, waiting for each
+   workload exit CODE          forks one child that exits with CODE, and waits for it
+   workload signals N SIG      catches signal SIG, then sends it to itself N times
+                               with kill(2), each handled before the next is sent
    workload ids N              becomes a process group leader, then N getpid(2)s,
                                2N getppid(2)s and 3N getpgid(2)s
    workload udp N [BYTES]      sends N UDP datagrams of BYTES bytes (default 10,
@@ -21,6 +24,7 @@
                                then closed by the client and the server */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -81,6 +85,14 @@ static int udp(int family, long n, long bytes, char *buf)
 	return 0;
 }
 
+static volatile sig_atomic_t caught;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	caught++;
+}
+
 static int tcp(long n)
 {
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(40000),
@@ -130,7 +142,7 @@ static __attribute__((noinline)) int stack_outer(int fd, char *buf)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: workload writes|opens|reads|forks|ids|lines|stack|spin|udp|udp6|sendto|tcp N [BYTES|ADDR]\n");
+		fprintf(stderr, "usage: workload writes|opens|reads|forks|exit|signals|ids|lines|stack|spin|udp|udp6|sendto|tcp N [BYTES|ADDR]\n");
 		return 2;
 	}
 	long n = atol(argv[2]);
@@ -158,6 +170,23 @@ int main(int argc, char **argv)
 				_exit(0);
 			waitpid(pid, NULL, 0);
 		}
+	} else if (!strcmp(argv[1], "exit")) {
+		int status;
+		pid_t pid = fork();
+		if (pid == 0)
+			_exit((int)n);
+		if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+			return 1;
+	} else if (!strcmp(argv[1], "signals") && argc > 3) {
+		int sig = atoi(argv[3]);
+		if (signal(sig, on_signal) == SIG_ERR)
+			return 1;
+		/* A signal a process sends itself is handled before kill(2) returns. */
+		for (long i = 0; i < n; i++)
+			if (kill(getpid(), sig))
+				return 1;
+		if (caught != n)
+			return 1;
 	} else if (!strcmp(argv[1], "ids")) {
 		/* Raw system calls: the C library may answer some of these from a cache. */
 		if (setpgid(0, 0))
