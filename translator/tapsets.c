@@ -112,6 +112,16 @@ static int expand_aliases(struct script *s, struct probe *aliases)
 		for (struct probe_point *pp = p->points, *pn; pp; pp = pn) {
 			pn = pp->next;
 			pp->next = NULL;
+			/* SystemTap's nd_syscall.*, nd1_ and nd2_ (no debuginfo) and dw_syscall.*
+			   are its syscall.*, which tapc builds without debuginfo anyway */
+			static const char *const syscall_families[] = { "nd_syscall", "nd1_syscall",
+									"nd2_syscall", "dw_syscall" };
+			for (size_t i = 0; i < sizeof syscall_families / sizeof *syscall_families; i++)
+				if (!strcmp(pp->comps->name, syscall_families[i])) {
+					if (!pp->written)
+						pp->written = probe_point_text(pp);
+					pp->comps->name = "syscall";
+				}
 			int matched = 0;
 			for (struct probe *a = aliases; a; a = a->next) {
 				if (!tapsets_point_matches(pp, a->alias))
@@ -199,6 +209,8 @@ static int has_global(const struct script *s, const char *name)
 }
 
 static void pull_from(struct script *s, const struct script *lib, const struct node *n, int is_lib);
+/* The parameters of the tapset function being pulled in. */
+static const struct sym *shadowing;
 
 static void pull_func(struct script *s, const struct script *lib, const char *name)
 {
@@ -213,7 +225,36 @@ static void pull_func(struct script *s, const struct script *lib, const char *na
 		while (*t)
 			t = &(*t)->next;
 		*t = c;
+		/* its parameters hide globals of the same name (__sys_argv_str's argv) */
+		const struct sym *outer = shadowing;
+		shadowing = c->params;
 		pull_from(s, lib, c->body, 1);
+		shadowing = outer;
+	}
+}
+
+/* A tapset file's own probes (begin probes that fill its globals, as argv.stp's) come
+   with the first of its globals a script uses, as in SystemTap, where a script takes
+   whole tapset files. */
+static void pull_file_probes(struct script *s, const struct script *lib, const char *file)
+{
+	for (const struct sym *g = s->globals; g; g = g->next)
+		if (g->from_tapset && g->loc.file && !strcmp(g->loc.file, file))
+			return; /* the file's probes came with that one */
+	struct probe **t = &s->probes;
+	while (*t)
+		t = &(*t)->next;
+	for (const struct probe *lp = lib->probes; lp; lp = lp->next) {
+		if (lp->alias_kind || !lp->loc.file || strcmp(lp->loc.file, file))
+			continue;
+		struct probe *np = xcalloc(1, sizeof *np);
+		*np = *lp;
+		np->points = point_clone(lp->points);
+		np->cond = node_clone(lp->cond);
+		np->body = node_clone(lp->body);
+		np->next = NULL;
+		*t = np;
+		t = &np->next;
 	}
 }
 
@@ -221,9 +262,14 @@ static void pull_global(struct script *s, const struct script *lib, const char *
 {
 	if (has_global(s, name))
 		return;
+	for (const struct sym *p = shadowing; p; p = p->next)
+		if (!strcmp(p->name, name))
+			return;
 	for (const struct sym *g = lib->globals; g; g = g->next) {
 		if (strcmp(g->name, name))
 			continue;
+		if (g->loc.file)
+			pull_file_probes(s, lib, g->loc.file);
 		struct sym *c = xcalloc(1, sizeof *c);
 		*c = *g;
 		c->next = NULL;
