@@ -71,6 +71,7 @@ struct node {
 	int from_defined;       /* N_NUM: the answer of an @defined(...), see defined.c */
 	void *ext;              /* kind-specific extra data */
 	const char *ctype;      /* N_TARGET $p->member...: the C type of parameter p */
+	const char *cexpr;      /* N_TARGET of a user probe: the C expression that reads it */
 };
 
 /* foreach ([k1, k2] in arr sort limit L) body, or with a value variable */

@@ -344,15 +344,25 @@ static enum type infer_target(struct node *n, struct scope *sc)
 	}
 	int idx = sc->probe ? probe_target_param(S->sites, sc->probe, n->str + 1, &conv) : -1;
 	if (idx < 0) {
-		int netfilter = 0;
-		for (const struct site *st = S->sites; st; st = st->next)
+		int netfilter = 0, user_function = 0;
+		for (const struct site *st = S->sites; st; st = st->next) {
 			netfilter |= st->probe == sc->probe && !strcmp(st->kind, "TAP_PROBE_NETFILTER");
+			user_function |= st->probe == sc->probe && st->user_function;
+		}
 		err(n->loc, "target variable '%s' is not available in this probe%s", n->str,
-		    netfilter && !strcmp(n->str, "$verdict") ? " (the netfilter verdict needs guru mode, -g)" : "");
+		    netfilter && !strcmp(n->str, "$verdict") ? " (the netfilter verdict needs guru mode, -g)"
+		    : user_function ? ": the parameters of a user-space function need its DWARF debuginfo, "
+				      "which tapc does not read" : "");
 		return T_LONG;
 	}
 	n->num = idx;
 	n->op = conv;
+	/* a user probe's variable is read by a C expression of its own ($arg1, $return) */
+	for (const struct site *st = S->sites; st; st = st->next)
+		if (st->probe == sc->probe && st->params[idx].cexpr) {
+			n->cexpr = st->params[idx].cexpr;
+			return st->params[idx].is_string ? T_STRING : T_LONG;
+		}
 	return T_LONG;
 }
 

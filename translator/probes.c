@@ -41,7 +41,6 @@ static const char *missing_family(const struct probe_point *pp)
 					"kprobe.function(\"NAME\") or kernel.trace(\"NAME\") may do" },
 		{ "kernel", "statement", "it needs the kernel's debuginfo, which tapc does not read" },
 		{ "module", NULL, "module probes need debuginfo, which tapc does not read" },
-		{ "process", NULL, "tapc does not support user-space probes (process(...)) yet" },
 		{ "perf", NULL, "tapc does not support perf event probes" },
 		{ "procfs", NULL, "tapc does not support procfs probes" },
 	};
@@ -56,6 +55,7 @@ static const char *missing_family(const struct probe_point *pp)
 int probe_target_param(const struct site *sites, const struct probe *p, const char *name, int *conv)
 {
 	int idx = -1, nsites = 0;
+	const char *cexpr = NULL;
 	for (const struct site *st = sites; st; st = st->next) {
 		if (st->probe != p)
 			continue;
@@ -64,9 +64,12 @@ int probe_target_param(const struct site *sites, const struct probe *p, const ch
 		for (int i = 0; i < st->nparams; i++)
 			if (!strcmp(st->params[i].name, name))
 				found = i;
-		if (found < 0 || (idx >= 0 && (found != idx || st->params[found].conv != *conv)))
+		const char *e = found >= 0 ? st->params[found].cexpr : NULL;
+		if (found < 0 || (idx >= 0 && (found != idx || st->params[found].conv != *conv ||
+						 !e != !cexpr || (e && strcmp(e, cexpr)))))
 			return -1;
 		idx = found;
+		cexpr = e;
 		*conv = st->params[found].conv;
 	}
 	return nsites ? idx : -1;
@@ -130,7 +133,8 @@ struct site *probes_resolve(struct script *s)
 			struct site **before = tail;
 			if (probe_special_match(p, pp, &tail) || probe_timer_match(p, pp, &tail) ||
 			    probe_kprobe_match(p, pp, &tail) || probe_syscall_match(p, pp, &tail) ||
-			    probe_trace_match(p, pp, &tail) || probe_netfilter_match(p, pp, &tail)) {
+			    probe_trace_match(p, pp, &tail) || probe_netfilter_match(p, pp, &tail) ||
+			    probe_process_match(p, pp, &tail)) {
 				/* `!`: once this point resolves, the probe's later points are not tried. */
 				if (pp->sufficient && tail != before)
 					break;

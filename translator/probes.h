@@ -12,7 +12,10 @@ struct trace_param {
 	char *name;
 	int conv;
 	char *ctype;            /* its C type ("struct request *"), if known */
+	char *cexpr;            /* user probes: the C expression that reads it */
+	int is_string;          /* cexpr is a string ($$name of an SDT marker) */
 };
+#define TAP_SITE_MAX_PARAMS 16
 
 struct site {
 	struct probe *probe;
@@ -29,7 +32,11 @@ struct site {
 	int pf;                 /* netfilter protocol family */
 	char *header;           /* tracepoints: "trace/events/SYSTEM.h", which declares them */
 	int nparams;            /* tracepoints: TP_PROTO's parameters */
-	struct trace_param params[TAP_TRACE_MAX_ARGS];
+	struct trace_param params[TAP_SITE_MAX_PARAMS];
+	char *path;             /* user probes: the ELF file (a real path) ... */
+	uint64_t offset;        /* ... the probed instruction's file offset in it ... */
+	uint64_t refctr;        /* ... and an SDT semaphore's file offset (0: none) */
+	int user_function;      /* process(...).function(...): $params would need DWARF */
 	struct site *next;
 };
 
@@ -70,6 +77,9 @@ int syscall_number(const char *name);
 int syscall_names(const char ***names);
 int probe_trace_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 int probe_netfilter_match(struct probe *p, struct probe_point *pp, struct site ***tail);
+int probe_process_match(struct probe *p, struct probe_point *pp, struct site ***tail);
+/* The ELF files a process("PATH") names (glob or $PATH search), real paths; the count. */
+int probe_process_files(const char *spec, char ***out);
 
 /* A new site for p at pp, appended through *tail. */
 struct site *site_add(struct probe *p, struct probe_point *pp, const char *kind, struct site ***tail);

@@ -197,6 +197,8 @@ static void ctx_free(struct tap_ctx *c)
 #include "probe_tracepoint.c"
 #include "probe_input.c"
 #include "probe_netfilter.c"
+#include "probe_uprobe.c"
+#include "regs_fns.c"
 #include "netfilter_fns.c"
 #include "snapshot.c"
 
@@ -216,6 +218,7 @@ static void events_unregister(void)
 	syscalls_unregister();
 	tracepoints_unregister();
 	netfilter_unregister();
+	uprobes_unregister();
 	timers_unregister();
 	events_registered = 0;
 }
@@ -227,7 +230,7 @@ static void begin_work_fn(struct work_struct *w)
 		goto started;
 	events_registered = 1;
 	if (timers_register() || kprobes_register() || syscalls_register() || tracepoints_register() ||
-	    netfilter_register()) {
+	    netfilter_register() || uprobes_register()) {
 		events_unregister();
 		tap_set_state(TAP_ERRORED);
 		tap_errors++;
@@ -390,6 +393,7 @@ static void tap_cleanup(void)
 	events_unregister();
 	kprobes_unregister();   /* pattern matches offered for a session never started */
 	kprobes_free();
+	uprobes_free();
 	free_cpu_contexts();
 	if (globals_ready)
 		tap_globals_free();
@@ -414,7 +418,7 @@ static int __init tap_init(void)
 	   name comes from the module, not from KBUILD_MODNAME. */
 	session_wq = alloc_ordered_workqueue("tapc_%s", 0, THIS_MODULE->name);
 	timer_setup(&wake_timer, wake_timer_fn, 0);
-	if (!ring || !proc_ctx || !session_wq || alloc_cpu_contexts() || kprobes_alloc())
+	if (!ring || !proc_ctx || !session_wq || alloc_cpu_contexts() || kprobes_alloc() || uprobes_lookup())
 		goto fail;
 	if (tap_globals_init(nr_cpu_ids)) {
 		tap_globals_free();
