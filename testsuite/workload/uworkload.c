@@ -2,7 +2,9 @@
    uworkload N   for i = 1..N: calls tap_sum(i, 2 * i) (returns 3 * i), hits the SDT
                  marker uworkload:loop with arguments (int i, long 1000 * i, 5), hits
                  uworkload:guarded(i) only while a tracer holds its semaphore, and
-                 frees one malloc'd block. Prints nothing.
+                 frees one malloc'd block; then calls tap_wide(0x1fffffffe,
+                 -3, 7, 8, 9, 10, 11, 12) once (for the widths and signs of int_arg()
+                 and register(), and arguments on the stack). Prints nothing.
    The SDT notes follow the SDT ABI (.note.stapsdt, type 3, owner "stapsdt": the
    marker's address, .stapsdt.base's address, the semaphore's, then provider, name and
    the argument string), written here so that the test needs no <sys/sdt.h>. */
@@ -12,6 +14,11 @@
 __attribute__((noipa)) long tap_sum(long a, long b)
 {
 	return a + b;
+}
+
+__attribute__((noipa)) long tap_wide(long a, int b, long c, long d, long e, long f, long g, long h)
+{
+	return a + b + c + d + e + f + g + h;
 }
 
 /* .stapsdt.base, once per file: its address tells a reader whether the file was moved
@@ -53,5 +60,6 @@ int main(int argc, char **argv)
 		void *volatile block = malloc(16 + (size_t)i);   /* volatile: kept as written */
 		free(block);
 	}
+	total += tap_wide(0x1fffffffe, -3, 7, 8, 9, 10, 11, 12) - 0x1fffffffe - 54;
 	return total == 3 * n * (n + 1) / 2 ? 0 : 1;
 }
