@@ -47,6 +47,18 @@ int elf_probes_is_elf(const char *path)
 	return 1;
 }
 
+/* Room for element n of array a (*cap elements of size bytes). */
+static void *grow(void *a, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return a;
+	*cap = *cap ? 2 * *cap : 32;
+	a = realloc(a, *cap * size);
+	if (!a)
+		abort();
+	return a;
+}
+
 /* The file offset of virtual address v: in the PT_LOAD segment whose file bytes hold it. */
 static int file_offset(Elf *elf, uint64_t v, uint64_t *off)
 {
@@ -111,12 +123,7 @@ int elf_probes_functions(const char *path, const char *pattern, struct elf_func 
 			    !(name = elf_strptr(h.elf, sh.sh_link, sym.st_name)) || !*name ||
 			    fnmatch(pattern, name, 0) || file_offset(h.elf, sym.st_value, &off))
 				continue;
-			if (n == cap) {
-				cap = cap ? 2 * cap : 64;
-				f = realloc(f, cap * sizeof *f);
-				if (!f)
-					abort();
-			}
+			f = grow(f, n, &cap, sizeof *f);
 			f[n].name = xstrdup(name);
 			f[n++].offset = off;
 		}
@@ -218,12 +225,7 @@ int elf_probes_marks(const char *path, const char *pattern, struct elf_mark **ou
 			uint64_t pc_off, sem_off = 0;
 			if (file_offset(h.elf, pc, &pc_off) || (sem && file_offset(h.elf, sem, &sem_off)))
 				continue;
-			if (n == cap) {
-				cap = cap ? 2 * cap : 16;
-				m = realloc(m, cap * sizeof *m);
-				if (!m)
-					abort();
-			}
+			m = grow(m, n, &cap, sizeof *m);
 			m[n].provider = xstrdup(prov);
 			m[n].name = xstrdup(name);
 			m[n].args = xstrdup(args);
