@@ -347,7 +347,9 @@ static enum type infer_target(struct node *n, struct scope *sc)
 		int netfilter = 0, user_function = 0;
 		for (const struct site *st = S->sites; st; st = st->next) {
 			netfilter |= st->probe == sc->probe && !strcmp(st->kind, "TAP_PROBE_NETFILTER");
-			user_function |= st->probe == sc->probe && st->user_function;
+			/* $return and $$vars are not parameters */
+			user_function |= st->probe == sc->probe && st->user_function && strcmp(n->str, "$return") &&
+					 n->str[1] != '$';
 		}
 		err(n->loc, "target variable '%s' is not available in this probe%s", n->str,
 		    netfilter && !strcmp(n->str, "$verdict") ? " (the netfilter verdict needs guru mode, -g)"
