@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "ast.h"
 #include "build.h"
+#include "diag.h"
 #include "kbuild_replay.h"
 
 static int is_dir(const char *path)
@@ -104,6 +105,82 @@ static void show_log(const char *log)
 		fputs(line, stderr);
 	if (f)
 		fclose(f);
+}
+
+/* Copies s without the compiler's typographic quotes (UTF-8 ‘ and ’ become '). */
+static char *plain_quotes(const char *s)
+{
+	char *out = xstrdup(s), *o = out;
+	for (; *s; s++) {
+		if (!strncmp(s, "\xe2\x80\x98", 3) || !strncmp(s, "\xe2\x80\x99", 3)) {
+			*o++ = '\'';
+			s += 2;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = 0;
+	return out;
+}
+
+/* The compiler's errors in the script's own lines (member reads through kernel types
+   carry #line): reported as tapc's errors, each once. Returns how many. */
+static int script_errors(const char *log)
+{
+	FILE *f = fopen(log, "r");
+	char line[4096], *seen[64];
+	int count = 0, nseen = 0;
+	while (f && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = 0;
+		char *e = strstr(line, ": error: ");
+		if (!e)
+			continue;
+		*e = 0;
+		char *col = strrchr(line, ':'), *lno;
+		if (!col)
+			continue;
+		*col = 0;
+		lno = strrchr(line, ':');
+		if (!lno)
+			continue;
+		*lno = 0;
+		size_t len = strlen(line);
+		if (len > 2 && (!strcmp(line + len - 2, ".c") || !strcmp(line + len - 2, ".h")))
+			continue;
+		/* the first error on a line is the cause; the rest follow from it */
+		char *where = xasprintf("%s:%s", line, lno + 1);
+		int again = 0;
+		for (int i = 0; i < nseen && !again; i++)
+			again = !strcmp(seen[i], where);
+		if (again || nseen == 64) {
+			free(where);
+			continue;
+		}
+		seen[nseen++] = where;
+		char *msg = plain_quotes(e + 9), *needle = NULL;
+		/* "'struct X' has no member named 'm'": point at ->m */
+		char *m = strstr(msg, "no member named '");
+		if (m) {
+			m += strlen("no member named '");
+			needle = xasprintf("->%.*s", (int)strcspn(m, "'"), m);
+		}
+		/* "invalid use of undefined type 'struct X'": point at "X" */
+		char *u = strstr(msg, "undefined type '");
+		if (u && !needle) {
+			u += strlen("undefined type '");
+			if (!strncmp(u, "struct ", 7) || !strncmp(u, "union ", 6))
+				u = strchr(u, ' ') + 1;
+			needle = xasprintf("\"%.*s\"", (int)strcspn(u, "'"), u);
+		}
+		count += diag_compiler_error(line, atoi(lno + 1), msg, needle);
+		free(needle);
+		free(msg);
+	}
+	if (f)
+		fclose(f);
+	while (nseen)
+		free(seen[--nseen]);
+	return count;
 }
 
 int build_copy_file(const char *from, const char *to)
@@ -258,7 +335,8 @@ static int build_kernel(const struct build_request *r, const char *dir, const ch
 		char *const argv[] = { "make", "-C", (char *)r->kernel_dir, mflag, jobs, "modules", NULL };
 		rc = build_run(argv, log, r->verbose, NULL);
 		if (rc) {
-			show_log(log);
+			if (r->verbose || !script_errors(log))
+				show_log(log);
 			fprintf(stderr, "tapc: building the kernel module failed (kbuild in %s)\n", dir);
 			return rc;
 		}

@@ -17,6 +17,7 @@
 #include "elaborate.h"
 #include "parser.h"
 #include "probes.h"
+#include "cast.h"
 
 /* An enclosing foreach, for reading the data set in hand. */
 struct loop {
@@ -579,7 +580,16 @@ static void gen_operand(struct gen *g, struct node *x)
    function, tap_member_N (emit_member_fns). */
 static void gen_member_read(struct gen *g, struct node *n)
 {
-	emit(g, "tap_member_%d(c)", n->tmp);
+	const struct node *cast;
+	char *path;
+	emit(g, "tap_member_%d(c, ", n->tmp);
+	if (cast_chain(n, &cast, &path)) {
+		free(path);
+		gen_expr(g, cast->a); /* @cast's address */
+	} else {
+		emit(g, "0");
+	}
+	emit(g, ")");
 }
 
 /* Does n read a member through a target variable ($p->x)? */
@@ -607,9 +617,15 @@ static int number_members(FILE *out, struct node *n, int next)
 {
 	for (; n; n = n->next) {
 		if (n->kind == N_TARGET) {
+			const struct node *cast;
+			char *path;
 			if (n->ctype) {
 				n->tmp = next++;
-				fprintf(out, "static int64_t tap_member_%d(struct tap_ctx *c);\n", n->tmp);
+				fprintf(out, "static int64_t tap_member_%d(struct tap_ctx *c, int64_t base_);\n", n->tmp);
+			}
+			if (cast_chain(n, &cast, &path)) {
+				free(path);
+				next = number_members(out, cast->a, next);
 			}
 			continue;
 		}
@@ -636,11 +652,23 @@ static void emit_member_fns(FILE *out, const struct node *n)
 {
 	for (; n; n = n->next) {
 		if (n->kind == N_TARGET) {
-			char *name, *path;
-			if (!n->ctype || !target_member_path(n->str, &name, &path))
+			char *name = NULL, *path;
+			const struct node *cast = NULL;
+			if (cast_chain(n, &cast, &path))
+				emit_member_fns(out, cast->a);
+			else if (!target_member_path(n->str, &name, &path))
 				continue;
-			fprintf(out, "#line %d \"%s\"\nstatic int64_t tap_member_%d(struct tap_ctx *c) { %s m0_ = (%s)(unsigned long)tap_trace_arg(c, %d, 0); ",
-				n->loc.line, n->loc.file, n->tmp, n->ctype, n->ctype, (int)n->num);
+			if (!n->ctype) {
+				free(name);
+				free(path);
+				continue;
+			}
+			fprintf(out, "#line %d \"%s\"\nstatic int64_t tap_member_%d(struct tap_ctx *c, int64_t base_) { %s m0_ = (%s)(unsigned long)",
+				n->loc.line, n->loc.file, n->tmp, n->ctype, n->ctype);
+			if (cast)
+				fprintf(out, "base_; ");
+			else
+				fprintf(out, "tap_trace_arg(c, %d, 0); ", (int)n->num);
 			int k = 0;
 			const char *seg = path, *next;
 			for (; (next = strstr(seg + 2, "->")); seg = next, k++) {
@@ -648,6 +676,12 @@ static void emit_member_fns(FILE *out, const struct node *n)
 				fprintf(out, "__auto_type m%d_ = __builtin_choose_expr(__builtin_classify_type(m%d_%.*s) == 5, "
 					     "({ typeof(m%d_%.*s) q_; tap_kernel_read(c, &q_, &m%d_%.*s, sizeof q_); q_; }), "
 					     "&m%d_%.*s); ", k + 1, k, len, seg, k, len, seg, k, len, seg, k, len, seg);
+			}
+			if (n->op == '&') {
+				fprintf(out, "return (int64_t)(unsigned long)&m%d_%s; }\n", k, seg);
+				free(name);
+				free(path);
+				continue;
 			}
 			fprintf(out, "return __builtin_choose_expr(__builtin_classify_type(m%d_%s) == 5 && "
 				     "!__builtin_types_compatible_p(typeof(m%d_%s), typeof(0 ? (m%d_%s) : (m%d_%s))), "
@@ -782,6 +816,10 @@ static void gen_expr(struct gen *g, struct node *n)
 		gen_binary(g, n);
 		break;
 	case N_UNARY:
+		if (n->op == '&') {
+			gen_expr(g, n->a); /* the member's function returns its address */
+			break;
+		}
 		emit(g, "((int64_t)%s(", n->op == '!' ? "!" : n->op == '~' ? "~" : n->op == '-' ? "-" : "+");
 		gen_operand(g, n->a);
 		emit(g, "))");
@@ -1780,9 +1818,12 @@ int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
 	fprintf(out, "#ifndef MAXNESTING\n#define MAXNESTING %d\n#endif\n", script_max_nesting(s));
 	fprintf(out, "#include \"tap_runtime.h\"\n\n");
 	emit_member_headers(out, s);
+	cast_emit_headers(out, s);
 	int nmembers = 0;
 	for (struct probe *p = s->probes; p; p = p->next)
 		nmembers = number_members(out, p->body, nmembers);
+	for (struct func *f = s->funcs; f; f = f->next)
+		nmembers = number_members(out, f->body, nmembers);
 	for (const struct node *e = s->embedded; e; e = e->next)
 		fprintf(out, "%s\n", e->str);
 	emit_globals(out, s);
@@ -1854,6 +1895,8 @@ int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
 	/* last: their #line directives */
 	for (struct probe *p = s->probes; p; p = p->next)
 		emit_member_fns(out, p->body);
+	for (struct func *f = s->funcs; f; f = f->next)
+		emit_member_fns(out, f->body);
 	fprintf(out, "#ifndef TAP_PART_SCRIPT\n#include \"tap_glue.c\"\n#endif\n");
 	return diag_errors() - before;
 }

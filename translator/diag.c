@@ -109,3 +109,30 @@ void diag_reset(void)
 	seen = NULL;
 	error_count = 0;
 }
+
+int diag_compiler_error(const char *file, int line, const char *msg, const char *needle)
+{
+	for (struct source *s = sources; s; s = s->next) {
+		if (strcmp(s->file, file))
+			continue;
+		const char *p = s->text, *end = s->text + s->len;
+		for (int l = 1; l < line && p < end; p++)
+			if (*p == '\n')
+				l++;
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((eol ? eol : end) - p);
+		int col = 1;
+		while ((size_t)col <= n && (p[col - 1] == ' ' || p[col - 1] == '\t'))
+			col++;
+		/* the needle's place on the line, if it is there */
+		size_t k = needle ? strlen(needle) : 0;
+		for (size_t i = 0; k && i + k <= n; i++)
+			if (!memcmp(p + i, needle, k)) {
+				col = (int)i + 1;
+				break;
+			}
+		diag_error((struct loc){ s->file, line, col }, "%s", msg);
+		return 1;
+	}
+	return 0;
+}

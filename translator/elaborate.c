@@ -12,6 +12,7 @@
 #include "format.h"
 #include "parser.h"
 #include "probes.h"
+#include "cast.h"
 
 struct scope {
 	struct sym **locals;    /* the probe's or function's local list */
@@ -325,10 +326,35 @@ static struct sym *array_sym(struct node *n, const char *name, struct scope *sc)
 
 /* $name in a tracepoint or netfilter probe: the argument of that name, the same in
    every point of the probe. */
+static enum type infer(struct node *n, struct scope *sc, enum type want);
+
+/* @cast(addr, "type"[, "module"]): addr is a number; the type's C name is its ctype. */
+static const char *infer_cast(const struct node *cast, struct scope *sc)
+{
+	const char *why = NULL, *ctype = cast_ctype(cast, &why);
+	if (!ctype)
+		err(cast->loc, "%s%s", why, "");
+	if (probe_env.user_runtime && ctype)
+		err(cast->loc, "@cast reads kernel memory: it needs the kernel runtime%s%s", "", "");
+	if (cast->a) {
+		enum type t = infer(cast->a, sc, T_LONG);
+		if (t != T_LONG && t != T_UNKNOWN)
+			err(cast->a->loc, "type mismatch (%s vs. %s)", type_name(t), "long");
+	}
+	return ctype;
+}
+
 static enum type infer_target(struct node *n, struct scope *sc)
 {
 	int conv = 0;
 	char *name, *path;
+	const struct node *cast;
+	if (cast_chain(n, &cast, &path)) {
+		/* @cast(p, "T")->a->b: read through T (codegen's gen_member_read) */
+		free(path);
+		n->ctype = infer_cast(cast, sc);
+		return T_LONG;
+	}
 	if (target_member_path(n->str, &name, &path)) {
 		/* $p->member: read through the parameter's C type (codegen's gen_member_read) */
 		const char *ctype = NULL;
@@ -637,6 +663,13 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 		t = infer_call(n, sc);
 		break;
 	case N_EXTRACT: {
+		if (!strcmp(n->str, "cast")) {
+			/* as in SystemTap, a struct is not a value: only its members are */
+			if (infer_cast(n, sc))
+				err(n->loc, "@cast(...) needs a member: @cast(p, \"T\")->m%s%s", "", "");
+			t = T_LONG;
+			break;
+		}
 		static const char *const ok[] = { "count", "sum", "min", "max", "avg", "variance",
 						  "hist_log", "hist_linear" };
 		int known = 0;
@@ -715,9 +748,14 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 	case N_POSTINC:
 		if (n->kind != N_UNARY)
 			check_lvalue(n->a);
-		else if (n->op == '&')
-			err(n->loc, "taking the address of a target variable is not supported yet%s%s", "", "");
 		l = infer(n->a, sc, T_LONG);
+		if (n->kind == N_UNARY && n->op == '&') {
+			/* &$p->m, &@cast(p, "T")->m: the member's address */
+			if (n->a->kind == N_TARGET && n->a->ctype)
+				n->a->op = '&';
+			else
+				err(n->loc, "'&' needs a member (&$p->m or &@cast(p, \"T\")->m)%s%s", "", "");
+		}
 		if (n->kind != N_UNARY) {
 			set_lvalue_type(n->a, T_LONG);
 			note_modified(n->a, sc);

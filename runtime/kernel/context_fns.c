@@ -389,8 +389,12 @@ void tap_kernel_read(struct tap_ctx *c, void *dst, const void *src, size_t n)
 	if (!copy_from_kernel_nofault(dst, src, n))
 		return;
 	memset(dst, 0, n);
-	if (!c->error)
-		fault(c, "kernel", (int64_t)(uintptr_t)src);
+	if (!c->error) {
+		/* a member read ($p->m, @cast(p, "T")->m), in SystemTap's words */
+		struct tap_fmt_arg arg = { 0, (int64_t)(uintptr_t)src, NULL };
+		tap_format(c->errbuf, sizeof c->errbuf, "read fault [man error::fault] at %p", &arg, 1);
+		tap_error(c, c->errbuf, NULL);
+	}
 }
 
 int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv)
