@@ -120,6 +120,7 @@ const char *tap_fn_toupper(struct tap_ctx *c, char *out, const char *s);
 const char *tap_fn_tolower(struct tap_ctx *c, char *out, const char *s);
 int64_t tap_fn_isdigit(struct tap_ctx *c, const char *s);
 const char *tap_fn_sprint_long(struct tap_ctx *c, char *out, int64_t v);
+const char *tap_fn_sprint_string(struct tap_ctx *c, char *out, const char *s);
 int64_t tap_fn_abs(struct tap_ctx *c, int64_t v);
 int64_t tap_fn_min(struct tap_ctx *c, int64_t a, int64_t b);
 int64_t tap_fn_max(struct tap_ctx *c, int64_t a, int64_t b);
@@ -152,6 +153,9 @@ int64_t tap_sdt_mem(struct tap_ctx *c, size_t off, int64_t disp, int size);
 int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv);
 /* $p->member: n bytes at kernel address src, or zeros and a fault error */
 void tap_kernel_read(struct tap_ctx *c, void *dst, const void *src, size_t n);
+/* A procfs probe's $value, and setting it (append: .=); kernel runtime only. */
+const char *tap_procfs_value(struct tap_ctx *c);
+const char *tap_procfs_set(struct tap_ctx *c, const char *s, int append);
 /* $verdict = v in a netfilter probe; returns v. */
 int64_t tap_trace_arg_set(struct tap_ctx *c, int idx, int64_t v);
 

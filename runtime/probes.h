@@ -16,6 +16,9 @@ enum tap_probe_kind {
 	TAP_PROBE_NETFILTER,   /* netfilter.hook(...).pf(...): nr is the hook, pf the family */
 	TAP_PROBE_UPROBE,      /* process(PATH).function(F) or .mark(M): path and offset */
 	TAP_PROBE_URETPROBE,   /* process(PATH).function(F).return */
+	/* procfs("NAME").read/.write: symbol is the file, period the read buffer's size
+	   (0: the default), nr the umask (-1: none) */
+	TAP_PROBE_PROCFS_READ, TAP_PROBE_PROCFS_WRITE,
 };
 
 struct tap_probe {

@@ -70,10 +70,17 @@ static int blacklisted(const struct range *r, size_t n, uint64_t addr)
 	return 0;
 }
 
+/* A kernel pattern ("vfs_*") matches the kernel's own functions, a "module:pattern" one
+   that module's. */
+static int pattern_matches(const char *pattern, const char *name)
+{
+	return !strchr(pattern, ':') == !strchr(name, ':') && !fnmatch(pattern, name, 0);
+}
+
 static int matches_any(const char *const *patterns, int n, const char *name)
 {
 	for (int i = 0; i < n; i++)
-		if (!fnmatch(patterns[i], name, 0))
+		if (pattern_matches(patterns[i], name))
 			return 1;
 	return 0;
 }
@@ -102,13 +109,18 @@ static struct ksym *read_kallsyms(const char *const *patterns, int npatterns, si
 			*init_start = addr;
 		else if (!strcmp(name, "_einittext"))
 			*init_end = addr;
-		/* Module symbols end in "[module]": kprobe.function means the kernel. */
-		if ((type != 't' && type != 'T') || strchr(line + len, '[') ||
-		    !matches_any(patterns, npatterns, name))
+		/* A module's symbols end in "[module]" and are named "module:symbol", as
+		   module("module").function("symbol") patterns are. */
+		char qualified[700], module[64];
+		if (sscanf(line + len, " [%63[^]]]", module) == 1)
+			snprintf(qualified, sizeof qualified, "%s:%s", module, name);
+		else
+			snprintf(qualified, sizeof qualified, "%s", name);
+		if ((type != 't' && type != 'T') || !matches_any(patterns, npatterns, qualified))
 			continue;
 		s = grow(s, &cap, *n, sizeof *s);
 		s[*n].addr = addr;
-		s[*n].name = strdup(name);
+		s[*n].name = strdup(qualified);
 		(*n)++;
 	}
 	fclose(f);
@@ -148,7 +160,7 @@ int ksyms_match(const char *const *patterns, int n, void (*fn)(void *arg, int i,
 	for (int i = 0; i < n; i++) {
 		size_t nhits = 0;
 		for (size_t j = 0; j < nsyms; j++)
-			if (!fnmatch(patterns[i], syms[j].name, 0) &&
+			if (pattern_matches(patterns[i], syms[j].name) &&
 			    probeable(&syms[j], bl, nbl, init_start, init_end))
 				hits[nhits++] = syms[j].name;
 		/* Static functions may share a name; the kernel probes the first of them. */

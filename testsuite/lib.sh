@@ -17,7 +17,11 @@ check() {
 		echo "FAIL $name: exit status $rc, expected $want_rc"
 		ok=0
 	fi
-	if [ -f "$dir/$name.out" ] && ! cmp -s "$dir/$name.out" "$out"; then
+	if [ ! -f "$dir/$name.out" ]; then
+		echo "FAIL $name: no $name.out (every test states its exact stdout); it printed:"
+		head -100 "$out"
+		ok=0
+	elif ! cmp -s "$dir/$name.out" "$out"; then
 		echo "FAIL $name: stdout differs (expected, actual):"
 		diff "$dir/$name.out" "$out" | head -20
 		ok=0

@@ -16,6 +16,8 @@ static const struct cbuiltin table[] = {
 	{ "cpu", L, 0, { 0 }, "tap_fn_cpu" },
 	{ "target", L, 0, { 0 }, "tap_fn_target" },
 	{ "execname", S, 0, { 0 }, "tap_fn_execname" },
+	/* its table is the target kernel's, emitted by codegen (emit_syscall_names) */
+	{ "syscall_name", S, 1, { L }, "tap_fn_syscall_name" },
 	{ "pexecname", S, 0, { 0 }, "tap_fn_pexecname" },
 	{ "pp", S, 0, { 0 }, "tap_fn_pp" },
 	{ "pn", S, 0, { 0 }, "tap_fn_pn" },
@@ -173,6 +175,7 @@ static const struct cbuiltin table[] = {
 	{ "tokenize", S, 2, { S, S }, "tap_fn_tokenize" },
 	{ "isdigit", L, 1, { S }, "tap_fn_isdigit" },
 	{ "sprint", S, 1, { L }, "tap_fn_sprint_long" },
+	{ "sprint", S, 1, { S }, "tap_fn_sprint_string" },
 	{ "randint", L, 1, { L }, "tap_fn_randint" },
 };
 #undef L
@@ -182,6 +185,14 @@ const struct cbuiltin *cbuiltin_find(const char *name, int nargs)
 {
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (!strcmp(table[i].name, name) && table[i].nargs == nargs)
+			return &table[i];
+	return NULL;
+}
+
+const struct cbuiltin *cbuiltin_find_typed(const char *name, int nargs, enum type first)
+{
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (!strcmp(table[i].name, name) && table[i].nargs == nargs && nargs > 0 && table[i].args[0] == first)
 			return &table[i];
 	return NULL;
 }

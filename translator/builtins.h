@@ -15,6 +15,8 @@ struct cbuiltin {
 /* The runtime function for name(nargs), or NULL. */
 const struct cbuiltin *cbuiltin_find(const char *name, int nargs);
 /* Any arity: for "wrong number of arguments" errors. */
+/* The one of name's overloads whose first argument has type first (sprint of a string). */
+const struct cbuiltin *cbuiltin_find_typed(const char *name, int nargs, enum type first);
 int cbuiltin_exists(const char *name);
 /* The i-th entry's name, or NULL past the end: for "did you mean" suggestions. */
 const char *cbuiltin_name(size_t i);

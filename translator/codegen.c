@@ -526,6 +526,13 @@ static void gen_assign(struct gen *g, struct node *n)
 		emit(g, ")");
 		return;
 	}
+	/* A procfs probe's $value: the text a read of the file gets */
+	if (lhs->kind == N_TARGET && lhs->num == TARGET_PROCFS_VALUE && (n->op == '=' || n->op == CATEQ)) {
+		emit(g, "tap_procfs_set(c, ");
+		gen_expr(g, n->b);
+		emit(g, ", %d)", n->op == CATEQ);
+		return;
+	}
 	if (lhs->kind != N_VAR) {
 		unsupported(lhs, "assignment to this kind of expression");
 		return;
@@ -817,7 +824,8 @@ static void gen_expr(struct gen *g, struct node *n)
 		break;
 	case N_UNARY:
 		if (n->op == '&') {
-			gen_expr(g, n->a); /* the member's function returns its address */
+			/* &@cast(p, "T") is p; a member's function returns its address */
+			gen_expr(g, n->a->kind == N_EXTRACT ? n->a->a : n->a);
 			break;
 		}
 		emit(g, "((int64_t)%s(", n->op == '!' ? "!" : n->op == '~' ? "~" : n->op == '-' ? "-" : "+");
@@ -859,6 +867,10 @@ static void gen_expr(struct gen *g, struct node *n)
 			emit(g, "%s", n->cexpr);
 		else if (n->ctype)
 			gen_member_read(g, n);
+		else if (n->num == TARGET_PROCFS_VALUE)
+			emit(g, "tap_procfs_value(c)");
+		else if (n->num == TARGET_RETURN)
+			emit(g, "tap_fn_returnval(c)");
 		else
 			emit(g, "tap_trace_arg(c, %d, %d)", (int)n->num, n->op);
 		break;
@@ -1802,6 +1814,50 @@ static void emit_probe_locks(FILE *out, const struct script *s, struct probe *p,
 	free(seen);
 }
 
+/* Does n call function name? */
+static int calls(const struct node *n, const char *name)
+{
+	for (; n; n = n->next) {
+		if (n->kind == N_CALL && !strcmp(n->str, name))
+			return 1;
+		if (calls(n->a, name) || calls(n->b, name) || calls(n->c, name) || calls(n->d, name))
+			return 1;
+		if (n->kind == N_FOREACH) {
+			const struct foreach_info *f = n->ext;
+			if (calls(f->limit, name) || calls(f->body, name))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* syscall_name(nr): the names of the target kernel's unistd_64.h, as a table in the
+   module of a script that asks for them. */
+static void emit_syscall_names(FILE *out, const struct script *s)
+{
+	int used = 0;
+	for (const struct probe *p = s->probes; p && !used; p = p->next)
+		used = calls(p->body, "syscall_name");
+	for (const struct func *f = s->funcs; f && !used; f = f->next)
+		used = calls(f->body, "syscall_name");
+	if (!used)
+		return;
+	fprintf(out, "static const char *tap_fn_syscall_name(struct tap_ctx *c, char *out, int64_t nr)\n{\n"
+		     "\tstatic const char *const names[] = {\n");
+	int n = 0;
+	for (int nr = 0; nr < 1024; nr++) {
+		const char *name = syscall_name_of(nr);
+		if (name) {
+			fprintf(out, "\t\t[%d] = \"%s\",\n", nr, name);
+			n = nr + 1;
+		}
+	}
+	fprintf(out, "\t};\n\tconst char *name = nr >= 0 && nr < %d && names[nr] ? names[nr] : \"\";\n"
+		     "\t(void)c;\n\treturn strcpy(out, name);\n}\n\n", n);
+	if (!n)
+		fprintf(out, "#error no system call table for syscall_name()\n");
+}
+
 int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
 {
 	int before = diag_errors();
@@ -1819,6 +1875,7 @@ int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
 	fprintf(out, "#include \"tap_runtime.h\"\n\n");
 	emit_member_headers(out, s);
 	cast_emit_headers(out, s);
+	emit_syscall_names(out, s);
 	int nmembers = 0;
 	for (struct probe *p = s->probes; p; p = p->next)
 		nmembers = number_members(out, p->body, nmembers);

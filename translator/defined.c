@@ -35,7 +35,8 @@ static int target_resolves(const char *target, const struct probe *p)
 	const char *ctype;
 	char *name, *path;
 	if (simple_target(target))
-		return probe_target_param(S->sites, p, target + 1, &conv) >= 0;
+		return probe_target_param(S->sites, p, target + 1, &conv) >= 0 ||
+		       probe_special_target(S->sites, p, target);
 	if (!target_member_path(target, &name, &path))
 		return 0;
 	int ok = probe_target_member(S->sites, p, name, &conv, &ctype) >= 0;

@@ -368,24 +368,32 @@ static enum type infer_target(struct node *n, struct scope *sc)
 		n->ctype = ctype;
 		return T_LONG;
 	}
+	int special = sc->probe ? probe_special_target(S->sites, sc->probe, n->str) : 0;
+	if (special) {
+		n->num = special;
+		return special == TARGET_PROCFS_VALUE ? T_STRING : T_LONG;
+	}
 	int idx = sc->probe ? probe_target_param(S->sites, sc->probe, n->str + 1, &conv) : -1;
 	if (idx < 0) {
-		int netfilter = 0, user_function = 0;
+		int netfilter = 0, kprobe = 0, user_function = 0;
 		for (const struct site *st = S->sites; st; st = st->next) {
 			netfilter |= st->probe == sc->probe && !strcmp(st->kind, "TAP_PROBE_NETFILTER");
+			kprobe |= st->probe == sc->probe && !strncmp(st->kind, "TAP_PROBE_K", 11);
 			/* $return and $$vars are not parameters */
 			user_function |= st->probe == sc->probe && st->user_function && strcmp(n->str, "$return") &&
 					 n->str[1] != '$';
 		}
 		err(n->loc, "target variable '%s' is not available in this probe%s", n->str,
 		    netfilter && !strcmp(n->str, "$verdict") ? " (the netfilter verdict needs guru mode, -g)"
-		    : user_function ? ": the parameters of a user-space function need its DWARF debuginfo, "
-				      "which tapc does not read" : "");
+		    : kprobe ? " (a function probed by name: its parameters need debuginfo, which tapc does not "
+			       "read; pointer_arg(N), int_arg(N)... read the argument registers)"
+		    : user_function ? " (a user-space function: its parameters need DWARF debuginfo, which tapc "
+				      "does not read; pointer_arg(N), int_arg(N)... read the argument registers)" : "");
 		return T_LONG;
 	}
 	n->num = idx;
 	n->op = conv;
-	/* a user probe's variable is read by a C expression of its own ($arg1, $return) */
+	/* a user probe's variable is read by a C expression of its own ($arg1, $$name) */
 	for (const struct site *st = S->sites; st; st = st->next)
 		if (st->probe == sc->probe && st->params[idx].cexpr) {
 			n->cexpr = st->params[idx].cexpr;
@@ -547,6 +555,12 @@ static enum type infer_call(struct node *n, struct scope *sc)
 		n->fn = find_func(n->str, nargs);
 	struct func *f = n->fn;
 	const struct cbuiltin *cb = f ? NULL : cbuiltin_find(n->str, nargs);
+	if (cb && nargs > 0) {
+		/* an overload by the first argument's type, if there is one for it */
+		const struct cbuiltin *other = cbuiltin_find_typed(n->str, nargs, infer(n->a, sc, T_UNKNOWN));
+		if (other)
+			cb = other;
+	}
 	if (cb) {
 		n->ext = (void *)cb;
 		int i = 0;
@@ -748,6 +762,13 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 	case N_POSTINC:
 		if (n->kind != N_UNARY)
 			check_lvalue(n->a);
+		if (n->kind == N_UNARY && n->op == '&' && n->a->kind == N_EXTRACT && !strcmp(n->a->str, "cast")) {
+			/* &@cast(p, "T"): the struct's address, p (@container_of) */
+			infer_cast(n->a, sc);
+			n->a->type = T_LONG;
+			t = T_LONG;
+			break;
+		}
 		l = infer(n->a, sc, T_LONG);
 		if (n->kind == N_UNARY && n->op == '&') {
 			/* &$p->m, &@cast(p, "T")->m: the member's address */

@@ -121,6 +121,8 @@ static int list_process(struct probe_point *pat, int with_locals, char ***found,
 			for (int i = 0; with_locals && i < st->nparams; i++)
 				text = xasprintf("%s $%s:%s", text, st->params[i].name,
 						 st->params[i].is_string ? "string" : "long");
+			if (with_locals && !strcmp(st->kind, "TAP_PROBE_URETPROBE"))
+				text = xasprintf("%s $return:long", text);
 			*found = realloc(*found, (*n + 1) * sizeof **found);
 			if (!*found)
 				abort();

@@ -209,8 +209,6 @@ static int resolve_file(struct probe *p, struct probe_point *pp, const char *fil
 		s->symbol = f[i].name;
 		s->offset = f[i].offset;
 		s->user_function = 1;
-		if (ret)
-			add_param(s, "return", xstrdup("tap_fn_returnval(c)"), 0);
 	}
 	return n;
 }

@@ -98,3 +98,12 @@ int syscall_names(const char ***names)
 		(*names)[i] = table[i].name;
 	return ntable;
 }
+
+const char *syscall_name_of(int nr)
+{
+	load_table();
+	for (int i = 0; i < ntable; i++)
+		if (table[i].nr == nr)
+			return table[i].name;
+	return NULL;
+}

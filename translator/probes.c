@@ -37,12 +37,9 @@ struct site *site_add(struct probe *p, struct probe_point *pp, const char *kind,
 static const char *missing_family(const struct probe_point *pp)
 {
 	static const struct { const char *first, *second, *why; } families[] = {
-		{ "kernel", "function", "it needs the kernel's debuginfo, which tapc does not read; "
-					"kprobe.function(\"NAME\") or kernel.trace(\"NAME\") may do" },
 		{ "kernel", "statement", "it needs the kernel's debuginfo, which tapc does not read" },
-		{ "module", NULL, "module probes need debuginfo, which tapc does not read" },
+		{ "module", "statement", "it needs the module's debuginfo, which tapc does not read" },
 		{ "perf", NULL, "tapc does not support perf event probes" },
-		{ "procfs", NULL, "tapc does not support procfs probes" },
 	};
 	const struct probe_comp *c = pp->comps;
 	for (size_t i = 0; c && i < sizeof families / sizeof families[0]; i++)
@@ -73,6 +70,23 @@ int probe_target_param(const struct site *sites, const struct probe *p, const ch
 		*conv = st->params[found].conv;
 	}
 	return nsites ? idx : -1;
+}
+
+int probe_special_target(const struct site *sites, const struct probe *p, const char *name)
+{
+	if (!strcmp(name, "$value") && probe_is_procfs(sites, p))
+		return TARGET_PROCFS_VALUE;
+	if (strcmp(name, "$return"))
+		return 0;
+	int n = 0;
+	for (const struct site *st = sites; st; st = st->next) {
+		if (st->probe != p)
+			continue;
+		if (strcmp(st->kind, "TAP_PROBE_KRETPROBE") && strcmp(st->kind, "TAP_PROBE_URETPROBE"))
+			return 0;
+		n++;
+	}
+	return n ? TARGET_RETURN : 0;
 }
 
 static int ident_char(char c)
@@ -134,7 +148,7 @@ struct site *probes_resolve(struct script *s)
 			if (probe_special_match(p, pp, &tail) || probe_timer_match(p, pp, &tail) ||
 			    probe_kprobe_match(p, pp, &tail) || probe_syscall_match(p, pp, &tail) ||
 			    probe_trace_match(p, pp, &tail) || probe_netfilter_match(p, pp, &tail) ||
-			    probe_process_match(p, pp, &tail)) {
+			    probe_procfs_match(p, pp, &tail) || probe_process_match(p, pp, &tail)) {
 				/* `!`: once this point resolves, the probe's later points are not tried. */
 				if (pp->sufficient && tail != before)
 					break;

@@ -75,11 +75,22 @@ extern struct probe_env probe_env;
 int probe_syscall_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 int syscall_number(const char *name);
 int syscall_names(const char ***names);
+/* The name of system call nr ("read" for 0), or NULL. */
+const char *syscall_name_of(int nr);
 int probe_trace_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 int probe_netfilter_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 int probe_process_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 /* The ELF files a process("PATH") names (glob or $PATH search), real paths; the count. */
 int probe_process_files(const char *spec, char ***out);
+int probe_procfs_match(struct probe *p, struct probe_point *pp, struct site ***tail);
+/* Are all of P's points procfs files (where $value is the file's text)? */
+int probe_is_procfs(const struct site *sites, const struct probe *p);
+/* Target variables that are not parameters, as N_TARGET's num: a procfs probe's $value
+   (a string), a return probe's $return (the function's return value). */
+#define TARGET_PROCFS_VALUE (-2)
+#define TARGET_RETURN (-3)
+/* Which of those $name is in every point of P, or 0. */
+int probe_special_target(const struct site *sites, const struct probe *p, const char *name);
 
 /* A new site for p at pp, appended through *tail. */
 struct site *site_add(struct probe *p, struct probe_point *pp, const char *kind, struct site ***tail);

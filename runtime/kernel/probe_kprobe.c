@@ -79,15 +79,26 @@ static int kprobes_add(int site, const char *name, size_t len)
 			return -ENOMEM;
 		k->p = p;
 	} else {
-		size_t plen = strlen(p->symbol);
-		const char *at = strstr(p->pp, p->symbol);   /* a pattern never occurs earlier */
-		size_t pre = at ? (size_t)(at - p->pp) : 0, post = at ? strlen(at + plen) : 0;
-		k = kzalloc(sizeof *k + len + 1 + pre + len + post + 1, GFP_KERNEL);
+		/* module("m").function("f*") names "m:f*" without its "m:" in the pp */
+		const char *pat = p->symbol, *colon = strchr(pat, ':'), *shown = name;
+		const char *ncolon = memchr(name, ':', len);
+		size_t plen, slen = len, pre, post;
+		const char *at;
+		if (colon && ncolon) {
+			pat = colon + 1;
+			shown = ncolon + 1;
+			slen = len - (size_t)(shown - name);
+		}
+		plen = strlen(pat);
+		at = strstr(p->pp, pat);   /* a pattern never occurs earlier */
+		pre = at ? (size_t)(at - p->pp) : 0;
+		post = at ? strlen(at + plen) : 0;
+		k = kzalloc(sizeof *k + len + 1 + pre + slen + post + 1, GFP_KERNEL);
 		if (!k)
 			return -ENOMEM;
 		memcpy(k->text, name, len);
 		if (at)
-			sprintf(k->text + len + 1, "%.*s%.*s%s", (int)pre, p->pp, (int)len, name, at + plen);
+			sprintf(k->text + len + 1, "%.*s%.*s%s", (int)pre, p->pp, (int)slen, shown, at + plen);
 		k->copy = *p;
 		k->copy.symbol = k->text;
 		k->copy.pp = at ? k->text + len + 1 : p->pp;

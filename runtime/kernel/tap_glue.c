@@ -197,6 +197,7 @@ static void ctx_free(struct tap_ctx *c)
 #include "probe_tracepoint.c"
 #include "probe_input.c"
 #include "probe_netfilter.c"
+#include "probe_procfs.c"
 #include "probe_uprobe.c"
 #include "regs_fns.c"
 #include "netfilter_fns.c"
@@ -218,6 +219,7 @@ static void events_unregister(void)
 	syscalls_unregister();
 	tracepoints_unregister();
 	netfilter_unregister();
+	procfs_unregister();
 	uprobes_unregister();
 	timers_unregister();
 	events_registered = 0;
@@ -230,7 +232,8 @@ static void begin_work_fn(struct work_struct *w)
 		goto started;
 	events_registered = 1;
 	if (timers_register() || kprobes_register() || syscalls_register() || tracepoints_register() ||
-	    netfilter_register() || uprobes_register()) {
+	    netfilter_register() || procfs_register() ||
+	    uprobes_register()) {
 		events_unregister();
 		tap_set_state(TAP_ERRORED);
 		tap_errors++;

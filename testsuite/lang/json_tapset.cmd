@@ -1,0 +1,1 @@
+printf '%s\n' 'd=/proc/systemtap/t_json_tapset' 'cat $d/metadata.json $d/data.json $d/data.json' 'for f in metadata data; do python3 -c "import json, sys; json.load(sys.stdin)" < $d/$f.json && echo $f.json is JSON; done' > /tmp/json.sh; $TAPIO -c 'sh /tmp/json.sh' $KO

@@ -1,0 +1,1 @@
+printf '%s\n' 'd=/proc/systemtap/t_procfs' 'ls -l $d | awk "NR > 1 { print \$1, \$NF }"' 'cat $d/count $d/count' 'echo hello > $d/cmd' 'printf "two words" > $d/cmd' 'head -c 20 $d/command; echo' 'wc -c < $d/command' 'wc -c < $d/small' > /tmp/procfs.sh; $TAPIO -c 'sh /tmp/procfs.sh' $KO; ls /proc/systemtap 2>&1 | sed 's/.*: //'

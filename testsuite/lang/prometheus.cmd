@@ -1,0 +1,1 @@
+$TAPIO -c 'sort /proc/systemtap/t_prometheus/__prometheus' $KO
