@@ -151,6 +151,7 @@ int64_t tap_sdt_mem(struct tap_ctx *c, size_t off, int64_t disp, int size);
 /* kernel.trace probes: argument idx widened as its C type says (translator's TC_*). */
 #define TAP_TRACE_ARGS 6
 int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv);
+int64_t tap_regs_arg(struct tap_ctx *c, int idx, int conv);
 /* $p->member: n bytes at kernel address src, or zeros and a fault error */
 void tap_kernel_read(struct tap_ctx *c, void *dst, const void *src, size_t n);
 /* A procfs probe's $value, and setting it (append: .=); kernel runtime only. */

@@ -242,8 +242,7 @@ static uint64_t hash_file(uint64_t h, const char *path)
 
 #define FNV_START 1469598103934665603ULL
 
-/* A cache directory: $ENV, else ~/.cache/tapc/SUB; NULL when $ENV is "off". */
-static char *cache_root(const char *env, const char *sub)
+char *build_cache_root(const char *env, const char *sub)
 {
 	const char *root = getenv(env);
 	if (root && !strcmp(root, "off"))
@@ -269,7 +268,7 @@ static char *recipe_path(const struct build_request *r, const char *flags)
 	const char *mode = getenv("TAPC_KBUILD_REPLAY");
 	if (mode && !strcmp(mode, "off"))
 		return NULL;
-	char *root = cache_root("TAPC_KBUILD_CACHE", "/kbuild");
+	char *root = build_cache_root("TAPC_KBUILD_CACHE", "/kbuild");
 	if (!root)
 		return NULL;
 	uint64_t h = fnv(FNV_START, flags, strlen(flags));
@@ -390,7 +389,7 @@ static int snapshot_runtime(const char *from, const char *to, uint64_t *h)
    copied, the module name and the target kernel's configuration. */
 static char *cache_path(const struct build_request *r, uint64_t runtime_hash)
 {
-	char *dir = cache_root("TAPC_CACHE", "");
+	char *dir = build_cache_root("TAPC_CACHE", "");
 	if (!dir)
 		return NULL;
 	uint64_t h = hash_file(FNV_START, r->c_file);

@@ -28,4 +28,7 @@ int build_copy_file(const char *from, const char *to);
 /* The newest /lib/modules/<kver>/build that exists (for -r default), or NULL. */
 char *build_default_kernel(int verbose);
 
+/* A cache directory: $ENV, else ~/.cache/tapc/SUB; NULL when $ENV is "off". */
+char *build_cache_root(const char *env, const char *sub);
+
 #endif

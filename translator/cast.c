@@ -1,4 +1,5 @@
 /* @cast through the kernel's headers: see cast.h. */
+#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
 #include "cast.h"
@@ -18,22 +19,24 @@ static const char *const default_headers[] = {
 	"linux/writeback.h", "uapi/linux/aio_abi.h", NULL,
 };
 
+/* The path is built and freed with the C library's allocator, not the AST's (whose
+   blocks the fuzzer frees itself after each input). */
 int cast_chain(const struct node *n, const struct node **cast, char **path)
 {
-	char *p = xstrdup("");
-	for (; n && n->kind == N_TARGET && n->a; n = n->a) {
-		char *seg;
+	char *p = strdup(""), *q;
+	for (; p && n && n->kind == N_TARGET && n->a; n = n->a) {
+		int len;
 		if (n->ext)
-			seg = xasprintf("->%s", (const char *)n->ext);
+			len = asprintf(&q, "->%s%s", (const char *)n->ext, p);
 		else if (n->b && n->b->kind == N_NUM)
-			seg = xasprintf("[%lld]", (long long)n->b->num);
+			len = asprintf(&q, "[%lld]%s", (long long)n->b->num, p);
 		else
 			break;
-		char *q = xasprintf("%s%s", seg, p);
-		free(seg);
 		free(p);
-		p = q;
+		p = len < 0 ? NULL : q;
 	}
+	if (!p)
+		return 0;
 	if (!n || n->kind != N_EXTRACT || strcmp(n->str, "cast") || !*p) {
 		free(p);
 		return 0;
@@ -118,6 +121,12 @@ static void collect(const struct node *n, char ***list, int *count)
 			collect(f->body, list, count);
 		}
 	}
+}
+
+void cast_emit_default_headers(FILE *out)
+{
+	for (int i = 0; default_headers[i]; i++)
+		fprintf(out, "#include <%s>\n", default_headers[i]);
 }
 
 void cast_emit_headers(FILE *out, const struct script *s)

@@ -17,6 +17,9 @@ int cast_chain(const struct node *n, const struct node **cast, char **path);
    saying what is wrong with its arguments. */
 const char *cast_ctype(const struct node *cast, const char **why);
 
+/* The headers of the kernel's most used types (what "kernel" means). */
+void cast_emit_default_headers(FILE *out);
+
 /* The #include lines that the script's @casts need (each header once). */
 void cast_emit_headers(FILE *out, const struct script *s);
 

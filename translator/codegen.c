@@ -675,7 +675,8 @@ static void emit_member_fns(FILE *out, const struct node *n)
 			if (cast)
 				fprintf(out, "base_; ");
 			else
-				fprintf(out, "tap_trace_arg(c, %d, 0); ", (int)n->num);
+				fprintf(out, "%s(c, %d, 0); ", n->op & TC_FROM_REGS ? "tap_regs_arg" : "tap_trace_arg",
+					(int)n->num);
 			int k = 0;
 			const char *seg = path, *next;
 			for (; (next = strstr(seg + 2, "->")); seg = next, k++) {
@@ -714,6 +715,11 @@ static void emit_member_fns(FILE *out, const struct node *n)
 /* The tracepoint headers that define the types members are read through. */
 static void emit_member_headers(FILE *out, const struct script *s)
 {
+	int btf = 0;
+	for (const struct site *st = s->sites; st; st = st->next)
+		btf |= st->btf_func && reads_members(st->probe->body);
+	if (btf) /* function parameters' types: wherever the kernel declares them */
+		cast_emit_default_headers(out);
 	for (const struct site *st = s->sites; st; st = st->next) {
 		if (!st->header || !reads_members(st->probe->body))
 			continue;
@@ -871,6 +877,8 @@ static void gen_expr(struct gen *g, struct node *n)
 			emit(g, "tap_procfs_value(c)");
 		else if (n->num == TARGET_RETURN)
 			emit(g, "tap_fn_returnval(c)");
+		else if (n->op & TC_FROM_REGS)
+			emit(g, "tap_regs_arg(c, %d, %d)", (int)n->num, n->op & ~TC_FROM_REGS);
 		else
 			emit(g, "tap_trace_arg(c, %d, %d)", (int)n->num, n->op);
 		break;

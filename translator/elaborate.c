@@ -363,8 +363,9 @@ static enum type infer_target(struct node *n, struct scope *sc)
 		free(path);
 		if (idx < 0)
 			err(n->loc, "target variable '%s' is not available in this probe%s", n->str,
-			    ": members need a tracepoint parameter that points to a struct or union");
+			    ": members need a parameter that points to a struct or union");
 		n->num = idx;
+		n->op = conv;
 		n->ctype = ctype;
 		return T_LONG;
 	}
@@ -385,8 +386,9 @@ static enum type infer_target(struct node *n, struct scope *sc)
 		}
 		err(n->loc, "target variable '%s' is not available in this probe%s", n->str,
 		    netfilter && !strcmp(n->str, "$verdict") ? " (the netfilter verdict needs guru mode, -g)"
-		    : kprobe ? " (a function probed by name: its parameters need debuginfo, which tapc does not "
-			       "read; pointer_arg(N), int_arg(N)... read the argument registers)"
+		    : kprobe ? xasprintf(" (a function probed by name has its parameters at its entry, from the "
+					 "kernel's BTF%s%s)", probe_params_missing(S->sites, sc->probe) ? ": " : "",
+					 probe_params_missing(S->sites, sc->probe) ? probe_params_missing(S->sites, sc->probe) : "")
 		    : user_function ? " (a user-space function: its parameters need DWARF debuginfo, which tapc "
 				      "does not read; pointer_arg(N), int_arg(N)... read the argument registers)" : "");
 		return T_LONG;

@@ -202,7 +202,7 @@ static void add_probe_points(struct script *s, struct probe_point *points, struc
 		q->body = pp == points ? body : node_clone(body);
 		add_probe(s, q);
 	}
-	free(p);
+	/* p was only a template: like every AST block it stays (the fuzzer's arena frees it) */
 }
 
 int parse_embedded_ok;

@@ -1,6 +1,7 @@
 /* Probe point resolution: asks each family in turn which points it knows. */
 #include <string.h>
 #include "diag.h"
+#include "kernel_btf.h"
 #include "probes.h"
 
 char *probe_point_text(const struct probe_point *pp)
@@ -49,6 +50,27 @@ static const char *missing_family(const struct probe_point *pp)
 	return NULL;
 }
 
+/* A kernel.function site's parameters, from the BTF on first use. */
+static void load_btf_params(const struct site *cst)
+{
+	struct site *st = (struct site *)cst;
+	if (!st->btf_func || st->btf_loaded)
+		return;
+	st->btf_loaded = 1;
+	int n = kernel_func_params(st->btf_func, st->params, TAP_TRACE_MAX_ARGS, &st->btf_why);
+	st->nparams = n < 0 ? 0 : n;
+	for (int i = 0; i < st->nparams; i++)
+		st->params[i].conv |= TC_FROM_REGS;
+}
+
+const char *probe_params_missing(const struct site *sites, const struct probe *p)
+{
+	for (const struct site *st = sites; st; st = st->next)
+		if (st->probe == p && st->btf_why)
+			return st->btf_why;
+	return NULL;
+}
+
 int probe_target_param(const struct site *sites, const struct probe *p, const char *name, int *conv)
 {
 	int idx = -1, nsites = 0;
@@ -56,6 +78,7 @@ int probe_target_param(const struct site *sites, const struct probe *p, const ch
 	for (const struct site *st = sites; st; st = st->next) {
 		if (st->probe != p)
 			continue;
+		load_btf_params(st);
 		nsites++;
 		int found = -1;
 		for (int i = 0; i < st->nparams; i++)
@@ -130,7 +153,7 @@ int probe_target_member(const struct site *sites, const struct probe *p, const c
 		if (st->probe != p)
 			continue;
 		const char *t = st->params[idx].ctype;
-		if (!t || (*ctype && strcmp(*ctype, t)) || !st->header ||
+		if (!t || (*ctype && strcmp(*ctype, t)) || (!st->header && !st->btf_func) ||
 		    (strncmp(t, "struct ", 7) && strncmp(t, "union ", 6)) || t[strlen(t) - 1] != '*' ||
 		    strchr(t, '*') != t + strlen(t) - 1)
 			return -1;

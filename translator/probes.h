@@ -7,6 +7,9 @@
 
 /* A tracepoint argument: its name and how its C type widens to a long. */
 enum { TC_LONG, TC_S32, TC_U32, TC_S16, TC_U16, TC_S8, TC_U8 };
+/* or'ed into a conversion: the value is a function's argument, read from the registers
+   at its entry (tap_regs_arg), not a tracepoint's (tap_trace_arg) */
+#define TC_FROM_REGS 0x10
 #define TAP_TRACE_MAX_ARGS 6
 struct trace_param {
 	char *name;
@@ -31,6 +34,10 @@ struct site {
 	int nr;                 /* system call number; netfilter hook number */
 	int pf;                 /* netfilter protocol family */
 	char *header;           /* tracepoints: "trace/events/SYSTEM.h", which declares them */
+	const char *btf_func;   /* kernel.function entries: the function whose parameters the
+				   kernel's BTF gives, loaded into params on first use */
+	int btf_loaded;
+	const char *btf_why;    /* why they are not there */
 	int nparams;            /* tracepoints: TP_PROTO's parameters */
 	struct trace_param params[TAP_SITE_MAX_PARAMS];
 	char *path;             /* user probes: the ELF file (a real path) ... */
@@ -52,6 +59,9 @@ int probe_target_member(const struct site *sites, const struct probe *p, const c
 /* Is target "$name->a.b->c" (a parameter, then members: "->" first)? Sets *name and
    *path ("->a.b->c"), which the caller frees. */
 int target_member_path(const char *target, char **name, char **path);
+
+/* Why P's function parameters are not known (no BTF...), or NULL. */
+const char *probe_params_missing(const struct site *sites, const struct probe *p);
 
 /* Returns the list of sites; reports unknown or malformed probe points. */
 struct site *probes_resolve(struct script *s);

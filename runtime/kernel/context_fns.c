@@ -397,6 +397,20 @@ void tap_kernel_read(struct tap_ctx *c, void *dst, const void *src, size_t n)
 	}
 }
 
+/* A raw argument word as its C type widens it (the translator's TC_* conversions). */
+static int64_t widen(unsigned long v, int conv)
+{
+	switch (conv) {
+	case 1: return (s32)v;
+	case 2: return (u32)v;
+	case 3: return (s16)v;
+	case 4: return (u16)v;
+	case 5: return (s8)v;
+	case 6: return (u8)v;
+	default: return (int64_t)v;
+	}
+}
+
 int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv)
 {
 	const unsigned long *args = c->regs;
@@ -408,13 +422,27 @@ int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv)
 		return 0;
 	}
 	v = args[idx];
-	switch (conv) {
-	case 1: return (s32)v;
-	case 2: return (u32)v;
-	case 3: return (s16)v;
-	case 4: return (u16)v;
-	case 5: return (s8)v;
-	case 6: return (u8)v;
-	default: return (int64_t)v;
+	return widen(v, conv);
+}
+
+/* Argument idx of the function a kprobe stopped at the entry of (kernel.function with
+   BTF parameters): the x86-64 argument registers, then the stack. */
+int64_t tap_regs_arg(struct tap_ctx *c, int idx, int conv)
+{
+	const struct pt_regs *regs = c->regs;
+	static const int at[6] = { offsetof(struct pt_regs, di), offsetof(struct pt_regs, si),
+				   offsetof(struct pt_regs, dx), offsetof(struct pt_regs, cx),
+				   offsetof(struct pt_regs, r8), offsetof(struct pt_regs, r9) };
+	unsigned long v;
+	if (!regs || !c->probe || c->probe->kind != TAP_PROBE_KPROBE || idx < 0) {
+		tap_error(c, "function parameters are only available at a kernel.function's entry", NULL);
+		return 0;
 	}
+	if (idx < 6) {
+		v = *(const unsigned long *)((const char *)regs + at[idx]);
+	} else if (copy_from_kernel_nofault(&v, (const void *)(regs->sp + 8 * (idx - 5)), sizeof v)) {
+		tap_error(c, "cannot read a function parameter from the stack", NULL);
+		return 0;
+	}
+	return widen(v, conv);
 }

@@ -16,6 +16,7 @@
 #include "ast.h"
 #include "diag.h"
 #include "elaborate.h"
+#include "kernel_btf.h"
 #include "parse.h"
 #include "preprocess.h"
 #include "probes.h"
@@ -72,6 +73,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	struct script s = { 0 };
 	parse_text(&s, "warmup.stp", warm, sizeof warm - 1);
 	syscall_number("read");
+	struct trace_param params[TAP_TRACE_MAX_ARGS];
+	const char *why;
+	kernel_func_params("vfs_read", params, TAP_TRACE_MAX_ARGS, &why); /* BTF or its absence */
 	stderr = saved;
 	diag_reset();
 	return 0;

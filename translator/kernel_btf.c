@@ -1,0 +1,205 @@
+/* The parameters of kernel functions, from the target kernel's BTF (CONFIG_DEBUG_INFO_BTF):
+   their names and C types, so that kernel.function("vfs_read") { $file->f_pos } works
+   without debuginfo. The BTF is the .BTF section of the kernel image: Debian ships it
+   inside /boot/vmlinuz-KVER, XZ-compressed, so the first use unpacks it once into the
+   cache (~/.cache/tapc/btf/KVER.btf) and libbpf reads it from there. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include "build.h"
+#include "kernel_btf.h"
+#include "probes.h"
+
+static struct btf *btf;
+static const char *btf_error;
+
+/* The kernel release of probe_env.kernel_dir ("/lib/modules/KVER/build"). */
+static char *kernel_release(void)
+{
+	const char *d = probe_env.kernel_dir;
+	if (!d || strncmp(d, "/lib/modules/", 13))
+		return NULL;
+	const char *end = strchr(d + 13, '/');
+	return end ? strndup(d + 13, (size_t)(end - d - 13)) : NULL;
+}
+
+/* Writes the .BTF section of ELF file elf_path to out_path. */
+static int save_btf_section(const char *elf_path, const char *out_path)
+{
+	int fd = open(elf_path, O_RDONLY), ok = 0;
+	elf_version(EV_CURRENT);
+	Elf *e = fd >= 0 ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
+	size_t shstrndx;
+	if (e && !elf_getshdrstrndx(e, &shstrndx)) {
+		for (Elf_Scn *scn = NULL; (scn = elf_nextscn(e, scn));) {
+			GElf_Shdr sh;
+			const char *name;
+			Elf_Data *data;
+			if (!gelf_getshdr(scn, &sh) || !(name = elf_strptr(e, shstrndx, sh.sh_name)) ||
+			    strcmp(name, ".BTF") || !(data = elf_getdata(scn, NULL)))
+				continue;
+			FILE *out = fopen(out_path, "wb");
+			ok = out && fwrite(data->d_buf, 1, data->d_size, out) == data->d_size;
+			if (out && fclose(out))
+				ok = 0;
+			break;
+		}
+	}
+	if (e)
+		elf_end(e);
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* Unpacks vmlinuz (a bzImage whose payload is an XZ stream) into vmlinux_path. */
+static int unpack_vmlinuz(const char *vmlinuz, const char *vmlinux_path)
+{
+	static const unsigned char xz_magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
+	FILE *f = fopen(vmlinuz, "rb");
+	char *image = NULL;
+	size_t len = 0, cap = 0, got;
+	while (f) {
+		if (len == cap && !(image = realloc(image, cap = cap ? 2 * cap : 1 << 24)))
+			break;
+		if (!(got = fread(image + len, 1, cap - len, f)))
+			break;
+		len += got;
+	}
+	if (f)
+		fclose(f);
+	if (!image)
+		return 0;
+	size_t at = 0;
+	while (at + 6 <= len && memcmp(image + at, xz_magic, 6))
+		at++;
+	if (at + 6 > len) {
+		free(image);
+		return 0;
+	}
+	/* xz stops at the end of the stream; what follows it in the image is not its business */
+	char *cmd;
+	if (asprintf(&cmd, "xz -dc --single-stream > '%s' 2>/dev/null", vmlinux_path) < 0) {
+		free(image);
+		return 0;
+	}
+	void (*was)(int) = signal(SIGPIPE, SIG_IGN); /* xz may stop reading before the end */
+	FILE *xz = popen(cmd, "w");
+	if (xz)
+		fwrite(image + at, 1, len - at, xz);
+	int ok = xz && pclose(xz) == 0;
+	signal(SIGPIPE, was);
+	free(cmd);
+	free(image);
+	return ok;
+}
+
+static struct btf *load(void)
+{
+	if (btf || btf_error)
+		return btf;
+	char *kver = kernel_release();
+	if (!kver) {
+		btf_error = "the target kernel's release is not known (-r KVER)";
+		return NULL;
+	}
+	char *dir = build_cache_root("TAPC_CACHE", "");
+	char *cached = dir ? xasprintf("%s/btf-%s.raw", dir, kver) : xasprintf("/var/tmp/tapc-btf-%s.raw", kver);
+	if (access(cached, R_OK)) {
+		char *vmlinuz = xasprintf("/boot/vmlinuz-%s", kver);
+		char *vmlinux = xasprintf("%s.vmlinux.%d", cached, (int)getpid());
+		char *tmp = xasprintf("%s.%d", cached, (int)getpid());
+		if (!unpack_vmlinuz(vmlinuz, vmlinux))
+			btf_error = xasprintf("cannot unpack %s (is linux-image-%s installed?)", vmlinuz, kver);
+		else if (!save_btf_section(vmlinux, tmp))
+			btf_error = xasprintf("%s has no BTF (CONFIG_DEBUG_INFO_BTF)", vmlinuz);
+		else if (rename(tmp, cached))
+			btf_error = "cannot write the BTF cache";
+		unlink(vmlinux);
+		unlink(tmp);
+	}
+	if (!btf_error) {
+		btf = btf__parse_raw(cached);
+		if (!btf)
+			btf_error = xasprintf("cannot read BTF from %s", cached);
+	}
+	return btf;
+}
+
+/* Skips typedefs and qualifiers. */
+static const struct btf_type *resolved(const struct btf *b, __u32 id, __u32 *out_id)
+{
+	const struct btf_type *t = btf__type_by_id(b, id);
+	while (t && (btf_is_typedef(t) || btf_is_const(t) || btf_is_volatile(t) || btf_is_restrict(t) ||
+		     btf_is_type_tag(t))) {
+		id = t->type;
+		t = btf__type_by_id(b, id);
+	}
+	if (out_id)
+		*out_id = id;
+	return t;
+}
+
+/* How a value of type t widens to a long (probes.h's TC_*); -1 if it is no number. */
+static int conversion(const struct btf *b, const struct btf_type *t, const char **ctype)
+{
+	*ctype = NULL;
+	if (!t)
+		return -1;
+	if (btf_is_ptr(t)) {
+		const struct btf_type *to = resolved(b, t->type, NULL);
+		if (to && (btf_is_struct(to) || btf_is_union(to)) && to->name_off)
+			*ctype = xasprintf("%s %s *", btf_is_struct(to) ? "struct" : "union",
+					   btf__name_by_offset(b, to->name_off));
+		return TC_LONG;
+	}
+	if (btf_is_enum(t) || btf_is_enum64(t))
+		return t->size == 8 ? TC_LONG : TC_S32;
+	if (!btf_is_int(t))
+		return -1;
+	int sig = btf_int_encoding(t) & BTF_INT_SIGNED;
+	switch (t->size) {
+	case 1: return sig ? TC_S8 : TC_U8;
+	case 2: return sig ? TC_S16 : TC_U16;
+	case 4: return sig ? TC_S32 : TC_U32;
+	case 8: return TC_LONG;
+	default: return -1;
+	}
+}
+
+int kernel_func_params(const char *func, struct trace_param *params, int max, const char **why)
+{
+	struct btf *b = load();
+	if (!b) {
+		*why = btf_error;
+		return -1;
+	}
+	int id = btf__find_by_name_kind(b, func, BTF_KIND_FUNC);
+	const struct btf_type *f = id > 0 ? btf__type_by_id(b, (__u32)id) : NULL;
+	const struct btf_type *proto = f ? btf__type_by_id(b, f->type) : NULL;
+	if (!proto || !btf_is_func_proto(proto)) {
+		*why = "the kernel's BTF does not describe this function (inlined, or not in the kernel image)";
+		return -1;
+	}
+	const struct btf_param *p = btf_params(proto);
+	int n = 0;
+	for (int i = 0; i < btf_vlen(proto) && n < max; i++) {
+		const char *name = btf__name_by_offset(b, p[i].name_off), *ctype;
+		int conv = conversion(b, resolved(b, p[i].type, NULL), &ctype);
+		/* a struct passed by value takes registers of its own: the rest are elsewhere */
+		if (conv < 0 || !name || !*name)
+			break;
+		params[n].name = xstrdup(name);
+		params[n].conv = conv;
+		params[n].ctype = (char *)ctype;
+		n++;
+	}
+	return n;
+}
