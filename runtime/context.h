@@ -27,6 +27,8 @@ struct tap_ctx {
 	void *regs;             /* struct pt_regs of a kprobe or kretprobe hit, or a syscall's user registers */
 	int64_t retval;         /* a system call's return value, in .return probes */
 	int input_byte;         /* the byte of standard input an input probe is handling */
+	int at_entry;           /* a return probe's handler runs at the function's entry ... */
+	int64_t *entry;         /* ... to fill these slots, which it reads at the return */
 	char *frames;           /* (MAXNESTING + 1) frames of locals */
 	int nowned;             /* allocations freed when the probe ends */
 	void *owned[TAP_MAX_OWNED];

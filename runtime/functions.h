@@ -29,6 +29,28 @@ const char *tap_fn_symname(struct tap_ctx *c, char *out, int64_t addr);
 const char *tap_fn_modname(struct tap_ctx *c, char *out, int64_t addr);
 const char *tap_fn_umodname(struct tap_ctx *c, char *out, int64_t addr);
 int64_t tap_fn_uaddr(struct tap_ctx *c);
+/* Backtraces and symbol data (kernel/backtrace_fns.c, ubacktrace_fns.c, stack_syms_fns.c) */
+const char *tap_fn_backtrace(struct tap_ctx *c, char *out);
+const char *tap_fn_sprint_backtrace(struct tap_ctx *c, char *out);
+void tap_fn_print_backtrace(struct tap_ctx *c);
+const char *tap_fn_symdata(struct tap_ctx *c, char *out, int64_t addr);
+int64_t tap_fn_stack(struct tap_ctx *c, int64_t n);
+const char *tap_fn_ubacktrace(struct tap_ctx *c, char *out);
+const char *tap_fn_sprint_ubacktrace(struct tap_ctx *c, char *out);
+void tap_fn_print_ubacktrace(struct tap_ctx *c);
+const char *tap_fn_usymdata(struct tap_ctx *c, char *out, int64_t addr);
+int64_t tap_fn_ustack(struct tap_ctx *c, int64_t n);
+/* Platform layer: symdata(addr) or usymdata(addr) into line, for stack_syms.c. */
+void tap_symdata_line(char *line, size_t len, uint64_t addr, int user);
+/* stack(n)/ustack(n) and callers(n)/ucallers(n) of the got frames at pc */
+int64_t tap_nth_frame(struct tap_ctx *c, const unsigned long *pc, int got, int64_t n);
+const char *tap_callers(struct tap_ctx *c, char *out, const unsigned long *pc, int got, int64_t n);
+const char *tap_fn_callers(struct tap_ctx *c, char *out, int64_t n);
+const char *tap_fn_ucallers(struct tap_ctx *c, char *out, int64_t n);
+void tap_fn_print_stack(struct tap_ctx *c, const char *s);
+const char *tap_fn_sprint_stack(struct tap_ctx *c, char *out, const char *s);
+void tap_fn_print_ustack(struct tap_ctx *c, const char *s);
+const char *tap_fn_sprint_ustack(struct tap_ctx *c, char *out, const char *s);
 int64_t tap_fn_target_set_pid(struct tap_ctx *c, int64_t pid);
 int64_t tap_fn_tz_gmtoff(struct tap_ctx *c);
 const char *tap_fn_tz_name(struct tap_ctx *c, char *out);

@@ -22,6 +22,10 @@
 #ifndef MAXSKIPPED
 #define MAXSKIPPED 100
 #endif
+/* Most frames a backtrace shows. */
+#ifndef MAXBACKTRACE
+#define MAXBACKTRACE 20
+#endif
 #ifndef MAXMAPENTRIES
 #define MAXMAPENTRIES 2048
 #endif

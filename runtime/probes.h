@@ -40,6 +40,7 @@ struct tap_probe {
 	const char *path;       /* uprobes: the ELF file ... */
 	unsigned long long offset;  /* ... the probed instruction's file offset ... */
 	unsigned long long refctr;  /* ... and an SDT semaphore's file offset, 0 for none */
+	int entry_slots;        /* kretprobes: values taken at the entry (@entry, parameters) */
 };
 
 #endif

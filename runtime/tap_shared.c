@@ -6,6 +6,7 @@
 #include "string_fns.c"
 #include "time_fns.c"
 #include "errno_names.c"
+#include "stack_syms.c"
 #include "context.c"
 #include "map.c"
 #include "agg.c"

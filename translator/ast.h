@@ -72,6 +72,9 @@ struct node {
 	void *ext;              /* kind-specific extra data */
 	const char *ctype;      /* N_TARGET $p->member...: the C type of parameter p */
 	const char *cexpr;      /* N_TARGET of a user probe: the C expression that reads it */
+	int entry_slot;         /* a return probe's value taken at the function's entry
+				   (@entry(e), a parameter): -1 from elaboration, then codegen's
+				   slot + 1 */
 };
 
 /* foreach ([k1, k2] in arr sort limit L) body, or with a value variable */
@@ -141,6 +144,7 @@ struct probe {
 	struct node *body;
 	struct sym *locals;
 	int alias_kind;         /* 0: probe, 1: alias '=', 2: alias '+=' */
+	int entry_slots;        /* values its return probes take at the entry (codegen) */
 	struct probe_point *alias; /* the name an alias defines */
 	struct loc loc;
 	int index;

@@ -38,6 +38,7 @@ struct gen {
 	int in_func;
 	enum type ret;
 	int charged;           /* statements already counted against MAXACTION */
+	int in_entry;          /* generating what a return probe takes at the entry */
 	int pending;           /* a loop round not yet counted: the next count takes it */
 };
 
@@ -599,6 +600,26 @@ static void gen_member_read(struct gen *g, struct node *n)
 	emit(g, ")");
 }
 
+/* $$parms and its kin: "name=0x.." for each value of n's a list (elaborate's infer_parms). */
+static void gen_parms(struct gen *g, struct node *n)
+{
+	if (!n->a) {
+		emit(g, "\"\"");
+		return;
+	}
+	n->tmp = new_temp(g);
+	emit(g, "({ struct tap_fmt_arg pa_[] = { ");
+	int count = 0;
+	for (struct node *v = n->a; v; v = v->next, count++) {
+		emit(g, "{ 0, ");
+		gen_expr(g, v);
+		emit(g, ", NULL }, ");
+	}
+	emit(g, "}; tap_sprintf(f->t%d, ", n->tmp);
+	emit_cstring(g->out, n->ext);
+	emit(g, ", pa_, %d); (const char *)f->t%d; })", count, n->tmp);
+}
+
 /* Does n read a member through a target variable ($p->x)? */
 static int reads_members(const struct node *n)
 {
@@ -801,6 +822,11 @@ static void gen_binary(struct gen *g, struct node *n)
 
 static void gen_expr(struct gen *g, struct node *n)
 {
+	/* a return probe's value of the entry: its slot, filled at the entry */
+	if (n->entry_slot > 0 && !g->in_entry) {
+		emit(g, "c->entry[%d]", n->entry_slot - 1);
+		return;
+	}
 	switch (n->kind) {
 	case N_NUM:
 		if (n->num == INT64_MIN)
@@ -877,6 +903,8 @@ static void gen_expr(struct gen *g, struct node *n)
 			emit(g, "tap_procfs_value(c)");
 		else if (n->num == TARGET_RETURN)
 			emit(g, "tap_fn_returnval(c)");
+		else if (n->num == TARGET_PARMS)
+			gen_parms(g, n);
 		else if (n->op & TC_FROM_REGS)
 			emit(g, "tap_regs_arg(c, %d, %d)", (int)n->num, n->op & ~TC_FROM_REGS);
 		else
@@ -925,7 +953,10 @@ static void gen_expr(struct gen *g, struct node *n)
 		emit(g, ")");
 		break;
 	case N_EXTRACT:
-		gen_extract(g, n);
+		if (!strcmp(n->str, "entry"))
+			gen_expr(g, n->a); /* at the entry itself */
+		else
+			gen_extract(g, n);
 		break;
 	default:
 		unsupported(n, "this expression");
@@ -1593,6 +1624,47 @@ static void emit_func(FILE *out, struct func *f)
 	free(name);
 }
 
+/* Numbers the values of n that a return probe takes at the entry (slots from 1). */
+static void number_entry_values(struct node *n, struct node **slots, int *count)
+{
+	for (; n; n = n->next) {
+		if (n->entry_slot || (n->kind == N_EXTRACT && !strcmp(n->str, "entry"))) {
+			if (*count < 64) {
+				slots[*count] = n;
+				n->entry_slot = ++*count;
+			}
+			continue;
+		}
+		number_entry_values(n->a, slots, count);
+		number_entry_values(n->b, slots, count);
+		number_entry_values(n->c, slots, count);
+		number_entry_values(n->d, slots, count);
+		if (n->kind == N_FOREACH) {
+			struct foreach_info *f = n->ext;
+			number_entry_values(f->limit, slots, count);
+			number_entry_values(f->body, slots, count);
+		}
+	}
+}
+
+/* What the handler does when it runs at the entry: fill the slots, nothing else. */
+static struct body gen_entry_body(struct node **slots, int count)
+{
+	struct body b = { 0 };
+	struct gen g = { .err_label = "tap_out", .in_entry = 1 };
+	g.out = open_memstream(&b.text, &b.len);
+	emit(&g, "\tif (c->at_entry) {\n");
+	for (int i = 0; i < count; i++) {
+		emit(&g, "\t\tc->entry[%d] = ", i);
+		gen_expr(&g, slots[i]);
+		emit(&g, ";\n\t\tTAP_CHECK(c, tap_out);\n");
+	}
+	emit(&g, "\t\tgoto tap_out;\n\t}\n");
+	fclose(g.out);
+	b.ntemps = g.ntemps;
+	return b;
+}
+
 static void emit_probe(FILE *out, struct probe *p)
 {
 	char *name = xasprintf("probe_%d", p->index);
@@ -1606,12 +1678,20 @@ static void emit_probe(FILE *out, struct probe *p)
 		body->a = p->cond;
 		body->b = p->body;
 	}
+	struct node *slots[64];
+	int nslots = 0;
+	number_entry_values(body, slots, &nslots);
+	p->entry_slots = nslots;
+	struct body e = nslots ? gen_entry_body(slots, nslots) : (struct body){ 0 };
 	struct body b = gen_body(body, 0, T_VOID);
-	emit_frame(out, name, NULL, p->locals, b.ntemps);
+	emit_frame(out, name, NULL, p->locals, b.ntemps > e.ntemps ? b.ntemps : e.ntemps);
 	fprintf(out, "static void %s(struct tap_ctx *c)\n{\n", name);
 	fprintf(out, "\tstruct frame_%s *f = (struct frame_%s *)c->frames;\n", name, name);
 	emit_c_locals(out, p->locals);
 	fprintf(out, "\tmemset(f, 0, offsetof(struct frame_%s, locals_end));\n", name);
+	if (nslots)
+		fwrite(e.text, 1, e.len, out);
+	free(e.text);
 	fwrite(b.text, 1, b.len, out);
 	fprintf(out, "tap_out: __attribute__((unused));\n\t(void)f;\n}\n\n");
 	free(b.text);
@@ -1942,9 +2022,10 @@ int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
 		fprintf(out, ", .pn = ");
 		emit_cstring(out, st->pn);
 		fprintf(out, ",\n\t  .lock = probe_%d_lock, .unlock = probe_%d_unlock, .period = %lldLL, "
-			     ".randomize = %lldLL, .maxactive = %d, .optional = %d, .nr = %d, .pf = %d, .symbol = ",
+			     ".randomize = %lldLL, .maxactive = %d, .optional = %d, .nr = %d, .pf = %d, "
+			     ".entry_slots = %d, .symbol = ",
 			st->probe->index, st->probe->index, (long long)st->period, (long long)st->randomize,
-			st->maxactive, st->optional, st->nr, st->pf);
+			st->maxactive, st->optional, st->nr, st->pf, st->probe->entry_slots);
 		emit_cstring(out, st->symbol ? st->symbol : "");
 		if (st->path) {
 			fprintf(out, ",\n\t  .path = ");

@@ -344,11 +344,47 @@ static const char *infer_cast(const struct node *cast, struct scope *sc)
 	return ctype;
 }
 
+static enum type infer_target(struct node *n, struct scope *sc);
+
+/* $$parms and $$vars ("name=0x1f ..." of every parameter), $$locals (tapc knows none
+   without debuginfo), $$return ("return=0x..."): a string of target values, which are
+   made the node's a list once. */
+static enum type infer_parms(struct node *n, struct scope *sc)
+{
+	if (!n->ext) {
+		const char *names[TAP_TRACE_MAX_ARGS + 1];
+		int count = 0;
+		if (!strcmp(n->str, "$$return"))
+			names[count++] = "return";
+		else if (strcmp(n->str, "$$locals") && sc->probe)
+			count = probe_param_names(S->sites, sc->probe, names, TAP_TRACE_MAX_ARGS);
+		char *fmt = xstrdup("");
+		struct node **tail = &n->a;
+		for (int i = 0; i < count; i++) {
+			struct node *v = node_new(N_TARGET, n->loc);
+			v->str = xasprintf("$%s", names[i]);
+			v->tok = v->str;
+			v->tok_kind = n->tok_kind;
+			*tail = v;
+			tail = &v->next;
+			fmt = xasprintf("%s%s%s=0x%%x", fmt, i ? " " : "", names[i]);
+		}
+		n->ext = fmt;
+	}
+	for (struct node *v = n->a; v; v = v->next)
+		infer_target(v, sc);
+	n->num = TARGET_PARMS;
+	return T_STRING;
+}
+
 static enum type infer_target(struct node *n, struct scope *sc)
 {
 	int conv = 0;
 	char *name, *path;
 	const struct node *cast;
+	if (!strcmp(n->str, "$$parms") || !strcmp(n->str, "$$vars") || !strcmp(n->str, "$$locals") ||
+	    !strcmp(n->str, "$$return"))
+		return infer_parms(n, sc);
 	if (cast_chain(n, &cast, &path)) {
 		/* @cast(p, "T")->a->b: read through T (codegen's gen_member_read) */
 		free(path);
@@ -367,6 +403,9 @@ static enum type infer_target(struct node *n, struct scope *sc)
 		n->num = idx;
 		n->op = conv;
 		n->ctype = ctype;
+		/* a function's parameter in its .return probe: read at the entry */
+		if ((conv & TC_FROM_REGS) && probe_is_return(S->sites, sc->probe))
+			n->entry_slot = -1;
 		return T_LONG;
 	}
 	int special = sc->probe ? probe_special_target(S->sites, sc->probe, n->str) : 0;
@@ -395,6 +434,8 @@ static enum type infer_target(struct node *n, struct scope *sc)
 	}
 	n->num = idx;
 	n->op = conv;
+	if ((conv & TC_FROM_REGS) && probe_is_return(S->sites, sc->probe))
+		n->entry_slot = -1;
 	/* a user probe's variable is read by a C expression of its own ($arg1, $$name) */
 	for (const struct site *st = S->sites; st; st = st->next)
 		if (st->probe == sc->probe && st->params[idx].cexpr) {
@@ -679,6 +720,21 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 		t = infer_call(n, sc);
 		break;
 	case N_EXTRACT: {
+		if (!strcmp(n->str, "entry")) {
+			/* @entry(e) in a return probe: e as it was at the function's entry */
+			if (!sc->probe || !probe_is_return(S->sites, sc->probe))
+				err(n->loc, "@entry is only available in a function's .return probe%s%s", "", "");
+			if (!n->a || n->a->next) {
+				err(n->loc, "@entry takes one expression%s%s", "", "");
+				break;
+			}
+			t = infer(n->a, sc, T_LONG);
+			if (t == T_STRING)
+				err(n->loc, "@entry of a string is not supported by tapc: only numbers%s%s", "", "");
+			n->entry_slot = -1;
+			t = T_LONG;
+			break;
+		}
 		if (!strcmp(n->str, "cast")) {
 			/* as in SystemTap, a struct is not a value: only its members are */
 			if (infer_cast(n, sc))

@@ -79,8 +79,9 @@ int probe_kprobe_match(struct probe *p, struct probe_point *pp, struct site ***t
 	struct site *s = site_add(p, pp, ret ? "TAP_PROBE_KRETPROBE" : "TAP_PROBE_KPROBE", tail);
 	s->symbol = sym;
 	s->maxactive = maxactive;
-	/* One kernel function's entry: its parameters are the BTF's (kernel_btf.c). */
-	if (strcmp(pp->comps->name, "kprobe") && !ret && !strpbrk(sym, "*?[:"))
+	/* One kernel function: its parameters are the BTF's (kernel_btf.c), read at the
+	   entry (in a .return probe too, as SystemTap does). */
+	if (strcmp(pp->comps->name, "kprobe") && !strpbrk(sym, "*?[:"))
 		s->btf_func = sym;
 	return 1;
 }

@@ -63,6 +63,20 @@ static void load_btf_params(const struct site *cst)
 		st->params[i].conv |= TC_FROM_REGS;
 }
 
+int probe_param_names(const struct site *sites, const struct probe *p, const char **names, int max)
+{
+	for (const struct site *st = sites; st; st = st->next) {
+		if (st->probe != p)
+			continue;
+		load_btf_params(st);
+		int n = 0;
+		for (; n < st->nparams && n < max; n++)
+			names[n] = st->params[n].name;
+		return n;
+	}
+	return 0;
+}
+
 const char *probe_params_missing(const struct site *sites, const struct probe *p)
 {
 	for (const struct site *st = sites; st; st = st->next)
@@ -95,12 +109,8 @@ int probe_target_param(const struct site *sites, const struct probe *p, const ch
 	return nsites ? idx : -1;
 }
 
-int probe_special_target(const struct site *sites, const struct probe *p, const char *name)
+int probe_is_return(const struct site *sites, const struct probe *p)
 {
-	if (!strcmp(name, "$value") && probe_is_procfs(sites, p))
-		return TARGET_PROCFS_VALUE;
-	if (strcmp(name, "$return"))
-		return 0;
 	int n = 0;
 	for (const struct site *st = sites; st; st = st->next) {
 		if (st->probe != p)
@@ -109,7 +119,14 @@ int probe_special_target(const struct site *sites, const struct probe *p, const 
 			return 0;
 		n++;
 	}
-	return n ? TARGET_RETURN : 0;
+	return n > 0;
+}
+
+int probe_special_target(const struct site *sites, const struct probe *p, const char *name)
+{
+	if (!strcmp(name, "$value") && probe_is_procfs(sites, p))
+		return TARGET_PROCFS_VALUE;
+	return !strcmp(name, "$return") && probe_is_return(sites, p) ? TARGET_RETURN : 0;
 }
 
 static int ident_char(char c)

@@ -60,6 +60,8 @@ int probe_target_member(const struct site *sites, const struct probe *p, const c
    *path ("->a.b->c"), which the caller frees. */
 int target_member_path(const char *target, char **name, char **path);
 
+/* The names of P's parameters (of its first point: the others must have them too). */
+int probe_param_names(const struct site *sites, const struct probe *p, const char **names, int max);
 /* Why P's function parameters are not known (no BTF...), or NULL. */
 const char *probe_params_missing(const struct site *sites, const struct probe *p);
 
@@ -99,6 +101,10 @@ int probe_is_procfs(const struct site *sites, const struct probe *p);
    (a string), a return probe's $return (the function's return value). */
 #define TARGET_PROCFS_VALUE (-2)
 #define TARGET_RETURN (-3)
+/* $$parms, $$vars, $$locals, $$return: "name=0x.. name=0x.." of the values in its a list */
+#define TARGET_PARMS (-4)
+/* Are all of P's points function returns (kretprobes)? */
+int probe_is_return(const struct site *sites, const struct probe *p);
 /* Which of those $name is in every point of P, or 0. */
 int probe_special_target(const struct site *sites, const struct probe *p, const char *name);
 

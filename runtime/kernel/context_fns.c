@@ -434,7 +434,7 @@ int64_t tap_regs_arg(struct tap_ctx *c, int idx, int conv)
 				   offsetof(struct pt_regs, dx), offsetof(struct pt_regs, cx),
 				   offsetof(struct pt_regs, r8), offsetof(struct pt_regs, r9) };
 	unsigned long v;
-	if (!regs || !c->probe || c->probe->kind != TAP_PROBE_KPROBE || idx < 0) {
+	if (!regs || !c->probe || (c->probe->kind != TAP_PROBE_KPROBE && !c->at_entry) || idx < 0) {
 		tap_error(c, "function parameters are only available at a kernel.function's entry", NULL);
 		return 0;
 	}

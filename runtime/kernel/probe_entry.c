@@ -7,7 +7,8 @@ static atomic64_t skipped_probes = ATOMIC64_INIT(0);
 static atomic_t events_armed = ATOMIC_INIT(0);
 
 /* byte: the byte of standard input an input probe handles (-1 for other events). */
-static __always_inline void tap_event_run(const struct tap_probe *p, void *regs, int byte)
+static __always_inline void tap_event_run(const struct tap_probe *p, void *regs, int byte,
+					  int64_t *entry, int at_entry)
 {
 	struct tap_ctx *c;
 	unsigned long flags;
@@ -27,6 +28,8 @@ static __always_inline void tap_event_run(const struct tap_probe *p, void *regs,
 		c->probe = p;
 		c->regs = regs;
 		c->input_byte = byte;
+		c->entry = entry;
+		c->at_entry = at_entry;
 		c->can_wait = 0;
 		tap_run_probe(c, p);
 		p->unlock();
@@ -44,7 +47,7 @@ out:
 
 static void tap_event_hit(const struct tap_probe *p, void *regs)
 {
-	tap_event_run(p, regs, -1);
+	tap_event_run(p, regs, -1, NULL, 0);
 }
 
 static int alloc_cpu_contexts(void)

@@ -18,7 +18,7 @@ static ssize_t input_write(struct file *file, const char __user *ubuf, size_t co
 			break;
 		for (int k = 0; k < tap_nprobes; k++)
 			if (tap_probes[k].kind == TAP_PROBE_INPUT)
-				tap_event_run(&tap_probes[k], NULL, (unsigned char)buf[i]);
+				tap_event_run(&tap_probes[k], NULL, (unsigned char)buf[i], NULL, 0);
 		cond_resched();
 	}
 	wake_up_interruptible(&ring_readq);

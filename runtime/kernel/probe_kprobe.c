@@ -47,14 +47,33 @@ static int is_pattern(const struct tap_probe *p)
 static int kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct tap_kprobe *k = container_of(kp, struct tap_kprobe, kp);
+	unsigned long ip = instruction_pointer(regs);
+	/* kprobes leave ip past the breakpoint; the probe sees it at the probed
+	   address, as SystemTap shows it (addr(), the first frame of a backtrace). */
+	instruction_pointer_set(regs, (unsigned long)kp->addr);
 	tap_event_hit(k->p, regs);
+	instruction_pointer_set(regs, ip);
 	return 0;
 }
 
 static int kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct tap_kprobe *k = container_of(get_kretprobe(ri), struct tap_kprobe, krp);
-	tap_event_hit(k->p, regs);
+	this_cpu_write(bt_returning_from, (unsigned long)k->krp.kp.addr);
+	if (k->p->entry_slots)
+		tap_event_run(k->p, regs, -1, (int64_t *)ri->data, 0);
+	else
+		tap_event_hit(k->p, regs);
+	return 0;
+}
+
+/* The entry of a function whose return probe reads values of the entry: the handler
+   fills this instance's slots (zero if it cannot run). */
+static int kretprobe_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct tap_kprobe *k = container_of(get_kretprobe(ri), struct tap_kprobe, krp);
+	memset(ri->data, 0, k->p->entry_slots * sizeof(int64_t));
+	tap_event_run(k->p, regs, -1, (int64_t *)ri->data, 1);
 	return 0;
 }
 
@@ -112,6 +131,10 @@ static int kprobes_add(int site, const char *name, size_t len)
 	} else {
 		k->krp.kp.symbol_name = k->p->symbol;
 		k->krp.handler = kretprobe_ret;
+		if (p->entry_slots) {
+			k->krp.entry_handler = kretprobe_entry;
+			k->krp.data_size = p->entry_slots * sizeof(int64_t);
+		}
 		k->krp.maxactive = p->maxactive > 0 ? p->maxactive : 0;
 	}
 	kprobes[nkprobes++] = k;

@@ -190,6 +190,8 @@ static void ctx_free(struct tap_ctx *c)
 #include "context_fns.c"
 #include "task_fns.c"
 #include "irq_fns.c"
+#include "backtrace_fns.c"
+#include "ubacktrace_fns.c"
 #include "probe_entry.c"
 #include "probe_timer.c"
 #include "probe_kprobe.c"
@@ -397,6 +399,7 @@ static void tap_cleanup(void)
 	kprobes_unregister();   /* pattern matches offered for a session never started */
 	kprobes_free();
 	uprobes_free();
+	ubt_cleanup();
 	free_cpu_contexts();
 	if (globals_ready)
 		tap_globals_free();
@@ -417,6 +420,7 @@ static int __init tap_init(void)
 		ring_size = 4096;
 	ring = vmalloc(ring_size);
 	proc_ctx = ctx_alloc();
+	ubt_init();
 	/* This object may be shared by every module (kbuild_prebuilt.c), so the module's
 	   name comes from the module, not from KBUILD_MODNAME. */
 	session_wq = alloc_ordered_workqueue("tapc_%s", 0, THIS_MODULE->name);

@@ -232,3 +232,26 @@ static const char *no_task_string(struct tap_ctx *c, char *out)
 
 const char *tap_fn_task_execname(struct tap_ctx *c, char *out, int64_t t) { return no_task_string(c, out); }
 const char *tap_fn_pid2execname(struct tap_ctx *c, char *out, int64_t pid) { return no_task_string(c, out); }
+
+/* Backtraces: this program has no probed kernel or user stack to show (an empty
+   one), and no symbol tables: addresses are shown as SystemTap shows unknown ones. */
+const char *tap_fn_backtrace(struct tap_ctx *c, char *out) { out[0] = '\0'; return out; }
+const char *tap_fn_sprint_backtrace(struct tap_ctx *c, char *out) { out[0] = '\0'; return out; }
+void tap_fn_print_backtrace(struct tap_ctx *c) { }
+const char *tap_fn_ubacktrace(struct tap_ctx *c, char *out) { out[0] = '\0'; return out; }
+const char *tap_fn_sprint_ubacktrace(struct tap_ctx *c, char *out) { out[0] = '\0'; return out; }
+void tap_fn_print_ubacktrace(struct tap_ctx *c) { }
+const char *tap_fn_symdata(struct tap_ctx *c, char *out, int64_t addr) { return tap_fn_symname(c, out, addr); }
+const char *tap_fn_usymdata(struct tap_ctx *c, char *out, int64_t addr) { return tap_fn_symname(c, out, addr); }
+
+int64_t tap_fn_stack(struct tap_ctx *c, int64_t n) { return tap_nth_frame(c, NULL, 0, n); }
+int64_t tap_fn_ustack(struct tap_ctx *c, int64_t n) { return tap_nth_frame(c, NULL, 0, n); }
+
+const char *tap_fn_callers(struct tap_ctx *c, char *out, int64_t n) { return tap_callers(c, out, NULL, 0, n); }
+const char *tap_fn_ucallers(struct tap_ctx *c, char *out, int64_t n) { return tap_callers(c, out, NULL, 0, n); }
+
+/* What print_stack(s) and its kin show for each address. */
+void tap_symdata_line(char *line, size_t len, uint64_t addr, int user)
+{
+	snprintf(line, len, "0x%llx", (unsigned long long)addr);
+}

@@ -3,6 +3,8 @@
    workload opens N            N open(2)s of /dev/null
    workload reads N            N read(2)s of 1 byte from /dev/zero
    workload lines N            prints N numbered lines to stdout
+   workload stack N            N write(2)s of 1 byte to /dev/null, each from three
+                               nested calls that keep frame pointers (user backtraces)
    workload spin N             computes in user mode for N milliseconds, then makes
                                one write(2) of 1 byte to /dev/null
    workload forks N            forks N children that exit at once, waiting for each
@@ -101,10 +103,34 @@ static int tcp(long n)
 	return 0;
 }
 
+/* Three calls deep, each with a frame pointer (the file is built with them) and not
+   inlined or turned into a jump, so that a user backtrace from the write(2) walks
+   through stack_middle and stack_outer into main. */
+static __attribute__((noinline)) int stack_inner(int fd, char *buf)
+{
+	int rc = write(fd, buf, 1) == 1 ? 0 : 1;
+	__asm__ volatile("" ::: "memory");
+	return rc;
+}
+
+static __attribute__((noinline)) int stack_middle(int fd, char *buf)
+{
+	int rc = stack_inner(fd, buf);
+	__asm__ volatile("" ::: "memory");
+	return rc;
+}
+
+static __attribute__((noinline)) int stack_outer(int fd, char *buf)
+{
+	int rc = stack_middle(fd, buf);
+	__asm__ volatile("" ::: "memory");
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: workload writes|opens|reads|forks|ids|lines|spin|udp|udp6|sendto|tcp N [BYTES|ADDR]\n");
+		fprintf(stderr, "usage: workload writes|opens|reads|forks|ids|lines|stack|spin|udp|udp6|sendto|tcp N [BYTES|ADDR]\n");
 		return 2;
 	}
 	long n = atol(argv[2]);
@@ -142,6 +168,12 @@ int main(int argc, char **argv)
 			syscall(SYS_getppid);
 		for (long i = 0; i < 3 * n; i++)
 			syscall(SYS_getpgid, 0);
+	} else if (!strcmp(argv[1], "stack")) {
+		int fd = open("/dev/null", O_WRONLY);
+		for (long i = 0; i < n; i++)
+			if (stack_outer(fd, buf))
+				return 1;
+		close(fd);
 	} else if (!strcmp(argv[1], "lines")) {
 		for (long i = 0; i < n; i++)
 			printf("line %ld\n", i);
