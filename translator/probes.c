@@ -70,8 +70,10 @@ int probe_param_names(const struct site *sites, const struct probe *p, const cha
 			continue;
 		load_btf_params(st);
 		int n = 0;
-		for (; n < st->nparams && n < max; n++)
-			names[n] = st->params[n].name;
+		/* not an SDT marker's $$name and $$provider: strings, and not arguments */
+		for (int i = 0; i < st->nparams && n < max; i++)
+			if (!st->params[i].is_string)
+				names[n++] = st->params[i].name;
 		return n;
 	}
 	return 0;
