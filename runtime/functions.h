@@ -174,6 +174,8 @@ int64_t tap_sdt_mem(struct tap_ctx *c, size_t off, int64_t disp, int size);
 #define TAP_TRACE_ARGS 6
 int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv);
 int64_t tap_regs_arg(struct tap_ctx *c, int idx, int conv);
+int64_t tap_regs_arg_set(struct tap_ctx *c, int idx, int64_t v);
+int64_t tap_set_returnval(struct tap_ctx *c, int64_t v);
 /* $p->member: n bytes at kernel address src, or zeros and a fault error */
 void tap_kernel_read(struct tap_ctx *c, void *dst, const void *src, size_t n);
 /* A procfs probe's $value, and setting it (append: .=); kernel runtime only. */

@@ -37,6 +37,9 @@ int cast_chain(const struct node *n, const struct node **cast, char **path)
 	}
 	if (!p)
 		return 0;
+	/* (&@cast(p, "T"))->m, as @container_of gives it, is @cast(p, "T")->m */
+	while (n && n->kind == N_UNARY && n->op == '&')
+		n = n->a;
 	if (!n || n->kind != N_EXTRACT || strcmp(n->str, "cast") || !*p) {
 		free(p);
 		return 0;

@@ -527,6 +527,16 @@ static void gen_assign(struct gen *g, struct node *n)
 		emit(g, ")");
 		return;
 	}
+	/* guru mode: a function's return value, a parameter at its entry (elaborate checked) */
+	if (lhs->kind == N_TARGET && (lhs->num == TARGET_RETURN || (lhs->op & TC_FROM_REGS))) {
+		if (lhs->num == TARGET_RETURN)
+			emit(g, "tap_set_returnval(c, ");
+		else
+			emit(g, "tap_regs_arg_set(c, %d, ", (int)lhs->num);
+		gen_expr(g, n->b);
+		emit(g, ")");
+		return;
+	}
 	/* A procfs probe's $value: the text a read of the file gets */
 	if (lhs->kind == N_TARGET && lhs->num == TARGET_PROCFS_VALUE && (n->op == '=' || n->op == CATEQ)) {
 		emit(g, "tap_procfs_set(c, ");

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "defined.h"
+#include "cast.h"
+#include "kernel_btf.h"
 #include "parser.h"
 #include "probes.h"
 
@@ -40,6 +42,9 @@ static int target_resolves(const char *target, const struct probe *p)
 	if (!target_member_path(target, &name, &path))
 		return 0;
 	int ok = probe_target_member(S->sites, p, name, &conv, &ctype) >= 0;
+	/* the kernel's BTF knows whether the members are there (in this kernel version) */
+	if (ok && kernel_btf_member_path(ctype, path) == 0)
+		ok = 0;
 	free(name);
 	free(path);
 	return ok;
@@ -60,6 +65,17 @@ static int resolves(const struct node *n, const struct probe *p, int *found)
 {
 	for (; n; n = n->next) {
 		*found += n->kind == N_TARGET;
+		const struct node *cast;
+		char *path;
+		if (n->kind == N_TARGET && cast_chain(n, &cast, &path)) {
+			/* @cast(p, "T")->m: defined when T has m, as the BTF says (or cannot say) */
+			const char *why, *ctype = cast_ctype(cast, &why);
+			int ok = ctype && !probe_env.user_runtime && kernel_btf_member_path(ctype, path) != 0;
+			free(path);
+			if (!ok || !resolves(cast->a, p, found))
+				return 0;
+			continue;
+		}
 		if (n->kind == N_TARGET && (!p || !target_resolves(n->str, p)))
 			return 0;
 		/* @cast, @var and the like need debuginfo that tapc does not read */

@@ -458,6 +458,29 @@ static void check_lvalue(struct node *n)
 		err(n->loc, "assignment to something that is not a variable%s%s", "", "");
 }
 
+/* Writing a target variable changes what the kernel sees: guru mode only, as in
+   SystemTap, and only where tapc knows how (a function's return value in its .return
+   probe, a parameter at the entry, a procfs $value, a netfilter $verdict). */
+static void check_target_write(struct node *n, struct scope *sc)
+{
+	struct node *lhs = n->a;
+	if (lhs->kind != N_TARGET)
+		return;
+	infer(lhs, sc, T_UNKNOWN);
+	if (lhs->num == TARGET_PROCFS_VALUE || !strcmp(lhs->str, "$verdict"))
+		return;
+	if (!probe_env.guru) {
+		err(lhs->loc, "write to target variable not permitted; need stap -g (tapc -g)%s%s", "", "");
+		return;
+	}
+	int param = (lhs->op & TC_FROM_REGS) && !lhs->ctype && !lhs->entry_slot;
+	if (lhs->num != TARGET_RETURN && !param)
+		err(lhs->loc, "tapc cannot write this target variable: only $return in a .return probe "
+			      "and a parameter at a function's entry%s%s", "", "");
+	else if (n->op != '=')
+		err(n->loc, "only '=' can write a target variable%s%s", "", "");
+}
+
 static enum type infer_print_args(struct node *n, struct scope *sc, enum builtin_id id)
 {
 	struct node *args = n->a;
@@ -820,6 +843,8 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 	case N_POSTINC:
 		if (n->kind != N_UNARY)
 			check_lvalue(n->a);
+		while (n->kind == N_UNARY && n->op == '&' && n->a->kind == N_UNARY && n->a->op == '&')
+			*n = *n->a; /* &&x is &x */
 		if (n->kind == N_UNARY && n->op == '&' && n->a->kind == N_EXTRACT && !strcmp(n->a->str, "cast")) {
 			/* &@cast(p, "T"): the struct's address, p (@container_of) */
 			infer_cast(n->a, sc);
@@ -898,6 +923,7 @@ static enum type infer(struct node *n, struct scope *sc, enum type want)
 		break;
 	case N_ASSIGN:
 		check_lvalue(n->a);
+		check_target_write(n, sc);
 		if (n->op == '=') {
 			r = infer(n->b, sc, T_UNKNOWN);
 			if (r == T_STATS || r == T_VOID) {

@@ -203,3 +203,65 @@ int kernel_func_params(const char *func, struct trace_param *params, int max, co
 	}
 	return n;
 }
+
+/* The member called name of struct or union t, looked for in its anonymous members too;
+   its type id, or 0. */
+static __u32 find_member(const struct btf *b, const struct btf_type *t, const char *name, size_t len)
+{
+	const struct btf_member *m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++) {
+		const char *mn = btf__name_by_offset(b, m[i].name_off);
+		if (mn && *mn) {
+			if (strlen(mn) == len && !strncmp(mn, name, len))
+				return m[i].type;
+			continue;
+		}
+		const struct btf_type *inner = resolved(b, m[i].type, NULL);
+		__u32 id = inner && btf_is_composite(inner) ? find_member(b, inner, name, len) : 0;
+		if (id)
+			return id;
+	}
+	return 0;
+}
+
+int kernel_btf_member_path(const char *ctype, const char *path)
+{
+	struct btf *b = load();
+	int is_union = !strncmp(ctype, "union ", 6);
+	if (!b || (strncmp(ctype, "struct ", 7) && !is_union))
+		return -1;
+	const char *name = ctype + (is_union ? 6 : 7);
+	size_t nlen = strcspn(name, " *");
+	char *tname = strndup(name, nlen);
+	int id = tname ? btf__find_by_name_kind(b, tname, is_union ? BTF_KIND_UNION : BTF_KIND_STRUCT) : -1;
+	free(tname);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(b, (__u32)id) : NULL;
+	if (!t)
+		return -1;
+	for (const char *p = path; *p;) {
+		/* step: "->m", ".m" or "[N]" */
+		if (*p == '[') {
+			p += strcspn(p, "]");
+			p += *p == ']';
+			if (btf_is_array(t))
+				t = resolved(b, btf_array(t)->type, NULL);
+			else if (btf_is_ptr(t))
+				t = resolved(b, t->type, NULL);
+			else
+				return 0;
+			continue;
+		}
+		p += !strncmp(p, "->", 2) ? 2 : *p == '.' ? 1 : 0;
+		size_t len = strcspn(p, "-.[");
+		if (t && btf_is_ptr(t))
+			t = resolved(b, t->type, NULL);
+		if (!t || !btf_is_composite(t) || !len)
+			return 0;
+		__u32 mid = find_member(b, t, p, len);
+		if (!mid)
+			return 0;
+		t = resolved(b, mid, NULL);
+		p += len;
+	}
+	return 1;
+}

@@ -75,6 +75,17 @@ int64_t tap_fn_returnval(struct tap_ctx *c)
 	return (int64_t)regs_return_value((struct pt_regs *)c->regs);
 }
 
+/* guru mode: $return = v in a .return probe is what the caller gets */
+int64_t tap_set_returnval(struct tap_ctx *c, int64_t v)
+{
+	if (!c->regs || !c->probe || c->probe->kind != TAP_PROBE_KRETPROBE || c->at_entry) {
+		tap_error(c, "cannot set the return value in this context", NULL);
+		return 0;
+	}
+	regs_set_return_value((struct pt_regs *)c->regs, (unsigned long)v);
+	return v;
+}
+
 int64_t tap_fn_is_return(struct tap_ctx *c)
 {
 	return c->probe && (c->probe->kind == TAP_PROBE_KRETPROBE || c->probe->kind == TAP_PROBE_URETPROBE);
@@ -425,21 +436,45 @@ int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv)
 	return widen(v, conv);
 }
 
+/* Where argument idx of the function is at its entry: an x86-64 argument register. */
+static unsigned long *regs_arg(struct pt_regs *regs, int idx)
+{
+	switch (idx) {
+	case 0: return &regs->di;
+	case 1: return &regs->si;
+	case 2: return &regs->dx;
+	case 3: return &regs->cx;
+	case 4: return &regs->r8;
+	case 5: return &regs->r9;
+	default: return NULL;
+	}
+}
+
+/* guru mode: a parameter = v at the entry is what the function goes on with */
+int64_t tap_regs_arg_set(struct tap_ctx *c, int idx, int64_t v)
+{
+	unsigned long *at = c->regs && c->probe && c->probe->kind == TAP_PROBE_KPROBE ?
+			    regs_arg(c->regs, idx) : NULL;
+	if (!at) {
+		tap_error(c, "cannot set this function parameter", NULL);
+		return 0;
+	}
+	*at = (unsigned long)v;
+	return v;
+}
+
 /* Argument idx of the function a kprobe stopped at the entry of (kernel.function with
    BTF parameters): the x86-64 argument registers, then the stack. */
 int64_t tap_regs_arg(struct tap_ctx *c, int idx, int conv)
 {
-	const struct pt_regs *regs = c->regs;
-	static const int at[6] = { offsetof(struct pt_regs, di), offsetof(struct pt_regs, si),
-				   offsetof(struct pt_regs, dx), offsetof(struct pt_regs, cx),
-				   offsetof(struct pt_regs, r8), offsetof(struct pt_regs, r9) };
+	struct pt_regs *regs = c->regs;
 	unsigned long v;
 	if (!regs || !c->probe || (c->probe->kind != TAP_PROBE_KPROBE && !c->at_entry) || idx < 0) {
 		tap_error(c, "function parameters are only available at a kernel.function's entry", NULL);
 		return 0;
 	}
 	if (idx < 6) {
-		v = *(const unsigned long *)((const char *)regs + at[idx]);
+		v = *regs_arg(regs, idx);
 	} else if (copy_from_kernel_nofault(&v, (const void *)(regs->sp + 8 * (idx - 5)), sizeof v)) {
 		tap_error(c, "cannot read a function parameter from the stack", NULL);
 		return 0;
