@@ -174,6 +174,19 @@ int64_t tap_fn_ushort(struct tap_ctx *c, int64_t v);
 const char *tap_fn_errno_str(struct tap_ctx *c, char *out, int64_t e);
 const char *tap_errno_name(int64_t e);
 
+/* Registers and function arguments of probes that have pt_regs (kernel/regs_fns.c). */
+int64_t tap_fn_registers_valid(struct tap_ctx *c);
+int64_t tap_fn_register(struct tap_ctx *c, const char *name);
+int64_t tap_fn_u_register(struct tap_ctx *c, const char *name);
+int64_t tap_fn_int_arg(struct tap_ctx *c, int64_t n);
+int64_t tap_fn_uint_arg(struct tap_ctx *c, int64_t n);
+int64_t tap_fn_long_arg(struct tap_ctx *c, int64_t n);
+/* SDT marker arguments (kernel only: user probes need the kernel runtime). size < 0
+   means signed; off is a pt_regs offset. */
+int64_t tap_sdt_value(int64_t v, int size);
+int64_t tap_sdt_reg(struct tap_ctx *c, size_t off, int size);
+int64_t tap_sdt_mem(struct tap_ctx *c, size_t off, int64_t disp, int size);
+
 /* kernel.trace probes: argument idx widened as its C type says (translator's TC_*). */
 #define TAP_TRACE_ARGS 6
 int64_t tap_trace_arg(struct tap_ctx *c, int idx, int conv);

@@ -14,6 +14,8 @@ enum tap_probe_kind {
 	TAP_PROBE_SYSCALL, TAP_PROBE_SYSCALL_RETURN,
 	TAP_PROBE_INPUT,       /* a byte of the session's standard input (tapset/input.stp) */
 	TAP_PROBE_NETFILTER,   /* netfilter.hook(...).pf(...): nr is the hook, pf the family */
+	TAP_PROBE_UPROBE,      /* process(PATH).function(F) or .mark(M): path and offset */
+	TAP_PROBE_URETPROBE,   /* process(PATH).function(F).return */
 	/* procfs("NAME").read/.write: symbol is the file, period the read buffer's size
 	   (0: the default), nr the umask (-1: none) */
 	TAP_PROBE_PROCFS_READ, TAP_PROBE_PROCFS_WRITE,
@@ -35,6 +37,9 @@ struct tap_probe {
 	int optional;           /* `?`: a point that cannot be armed is skipped, not an error */
 	int nr;                 /* system call number; netfilter hook */
 	int pf;                 /* netfilter protocol family */
+	const char *path;       /* uprobes: the ELF file ... */
+	unsigned long long offset;  /* ... the probed instruction's file offset ... */
+	unsigned long long refctr;  /* ... and an SDT semaphore's file offset, 0 for none */
 	int entry_slots;        /* kretprobes: values taken at the entry (@entry, parameters) */
 };
 

@@ -71,6 +71,7 @@ struct node {
 	int from_defined;       /* N_NUM: the answer of an @defined(...), see defined.c */
 	void *ext;              /* kind-specific extra data */
 	const char *ctype;      /* N_TARGET $p->member...: the C type of parameter p */
+	const char *cexpr;      /* N_TARGET of a user probe: the C expression that reads it */
 	int entry_slot;         /* a return probe's value taken at the function's entry
 				   (@entry(e), a parameter): -1 from elaboration, then codegen's
 				   slot + 1 */

@@ -905,7 +905,9 @@ static void gen_expr(struct gen *g, struct node *n)
 		gen_index_read(g, n);
 		break;
 	case N_TARGET:
-		if (n->ctype)
+		if (n->cexpr)
+			emit(g, "%s", n->cexpr);
+		else if (n->ctype)
 			gen_member_read(g, n);
 		else if (n->num == TARGET_PROCFS_VALUE)
 			emit(g, "tap_procfs_value(c)");
@@ -2035,6 +2037,12 @@ int codegen(FILE *out, struct script *s, const struct codegen_options *opt)
 			st->probe->index, st->probe->index, (long long)st->period, (long long)st->randomize,
 			st->maxactive, st->optional, st->nr, st->pf, st->probe->entry_slots);
 		emit_cstring(out, st->symbol ? st->symbol : "");
+		if (st->path) {
+			fprintf(out, ",\n\t  .path = ");
+			emit_cstring(out, st->path);
+			fprintf(out, ", .offset = %lluULL, .refctr = %lluULL", (unsigned long long)st->offset,
+				(unsigned long long)st->refctr);
+		}
 		fprintf(out, " },\n");
 	}
 	if (!nsites)

@@ -17,7 +17,11 @@ static const struct script *S;
 /* "$name" with nothing after the name */
 static int simple_target(const char *s)
 {
-	if (s[0] != '$' || !s[1] || s[1] == '$')
+	if (s[0] != '$' || !s[1])
+		return 0;
+	if (s[1] == '$')        /* $$name, $$provider of an SDT marker */
+		s++;
+	if (!s[1])
 		return 0;
 	for (const char *p = s + 1; *p; p++)
 		if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
@@ -211,7 +215,9 @@ static int same_params(const struct site *a, const struct site *b)
 	for (int i = 0; i < a->nparams; i++)
 		if (strcmp(a->params[i].name, b->params[i].name) || a->params[i].conv != b->params[i].conv ||
 		    !a->params[i].ctype != !b->params[i].ctype ||
-		    (a->params[i].ctype && strcmp(a->params[i].ctype, b->params[i].ctype)))
+		    (a->params[i].ctype && strcmp(a->params[i].ctype, b->params[i].ctype)) ||
+		    !a->params[i].cexpr != !b->params[i].cexpr ||
+		    (a->params[i].cexpr && strcmp(a->params[i].cexpr, b->params[i].cexpr)))
 			return 0;
 	return 1;
 }

@@ -415,23 +415,33 @@ static enum type infer_target(struct node *n, struct scope *sc)
 	}
 	int idx = sc->probe ? probe_target_param(S->sites, sc->probe, n->str + 1, &conv) : -1;
 	if (idx < 0) {
-		int netfilter = 0, kprobe = 0;
+		int netfilter = 0, kprobe = 0, user_function = 0;
 		for (const struct site *st = S->sites; st; st = st->next) {
 			netfilter |= st->probe == sc->probe && !strcmp(st->kind, "TAP_PROBE_NETFILTER");
 			kprobe |= st->probe == sc->probe && !strncmp(st->kind, "TAP_PROBE_K", 11);
+			/* $return and $$vars are not parameters */
+			user_function |= st->probe == sc->probe && st->user_function && strcmp(n->str, "$return") &&
+					 n->str[1] != '$';
 		}
 		err(n->loc, "target variable '%s' is not available in this probe%s", n->str,
 		    netfilter && !strcmp(n->str, "$verdict") ? " (the netfilter verdict needs guru mode, -g)"
 		    : kprobe ? xasprintf(" (a function probed by name has its parameters at its entry, from the "
 					 "kernel's BTF%s%s)", probe_params_missing(S->sites, sc->probe) ? ": " : "",
 					 probe_params_missing(S->sites, sc->probe) ? probe_params_missing(S->sites, sc->probe) : "")
-		    : "");
+		    : user_function ? " (a user-space function: its parameters need DWARF debuginfo, which tapc "
+				      "does not read; pointer_arg(N), int_arg(N)... read the argument registers)" : "");
 		return T_LONG;
 	}
 	n->num = idx;
 	n->op = conv;
 	if ((conv & TC_FROM_REGS) && probe_is_return(S->sites, sc->probe))
 		n->entry_slot = -1;
+	/* a user probe's variable is read by a C expression of its own ($arg1, $$name) */
+	for (const struct site *st = S->sites; st; st = st->next)
+		if (st->probe == sc->probe && st->params[idx].cexpr) {
+			n->cexpr = st->params[idx].cexpr;
+			return st->params[idx].is_string ? T_STRING : T_LONG;
+		}
 	return T_LONG;
 }
 

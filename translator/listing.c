@@ -105,6 +105,33 @@ static int list_kprobes(struct probe_point *pat, char ***found, size_t *n)
 	return 0;
 }
 
+/* process("PATH").function("PATTERN")[.return] and .mark("PATTERN"): resolved as a
+   script's probe would be, from the ELF files here; with -L, the target variables. */
+static int list_process(struct probe_point *pat, int with_locals, char ***found, size_t *n)
+{
+	for (struct probe_point *pp = pat; pp; pp = pp->next) {
+		struct probe p = { 0 };
+		struct site *sites = NULL, **tail = &sites;
+		if (strcmp(pp->comps->name, "process"))
+			continue;
+		pp->optional = 1;       /* nothing found lists nothing */
+		probe_process_match(&p, pp, &tail);
+		for (struct site *st = sites; st; st = st->next) {
+			char *text = xstrdup(st->pp);
+			for (int i = 0; with_locals && i < st->nparams; i++)
+				text = xasprintf("%s $%s:%s", text, st->params[i].name,
+						 st->params[i].is_string ? "string" : "long");
+			if (with_locals && !strcmp(st->kind, "TAP_PROBE_URETPROBE"))
+				text = xasprintf("%s $return:long", text);
+			*found = realloc(*found, (*n + 1) * sizeof **found);
+			if (!*found)
+				abort();
+			(*found)[(*n)++] = text;
+		}
+	}
+	return diag_errors() != 0;
+}
+
 int list_probes(const char *pattern, int with_locals, struct script *lib)
 {
 	struct probe_point *pat = parse_point(pattern);
@@ -144,13 +171,13 @@ int list_probes(const char *pattern, int with_locals, struct script *lib)
 			abort();
 		found[n++] = cand[i];
 	}
-	if (!probe_env.user_runtime && list_kprobes(pat, &found, &n))
+	if (!probe_env.user_runtime && (list_kprobes(pat, &found, &n) || list_process(pat, with_locals, &found, &n)))
 		return 1;
 	qsort(found, n, sizeof *found, by_text);
 	for (size_t i = 0; i < n; i++) {
 		if (i && !strcmp(found[i], found[i - 1]))
 			continue;
-		if (with_locals)
+		if (with_locals && strncmp(found[i], "process(", 8))
 			printf("%s%s\n", found[i], locals_of(found[i], lib));
 		else
 			printf("%s\n", found[i]);

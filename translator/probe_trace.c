@@ -161,7 +161,7 @@ int probe_trace_match(struct probe *p, struct probe_point *pp, struct site ***ta
 			   probe_point_text(pp));
 		return 1;
 	}
-	struct trace_param params[TAP_TRACE_MAX_ARGS];
+	struct trace_param params[TAP_TRACE_MAX_ARGS] = { { 0 } };
 	char *found = NULL;
 	int n = lookup(system, name, params, TAP_TRACE_MAX_ARGS, &found);
 	/* A TRACE_SYSTEM may differ from its header's name (raw_syscalls in syscalls.h). */

@@ -40,7 +40,6 @@ static const char *missing_family(const struct probe_point *pp)
 	static const struct { const char *first, *second, *why; } families[] = {
 		{ "kernel", "statement", "it needs the kernel's debuginfo, which tapc does not read" },
 		{ "module", "statement", "it needs the module's debuginfo, which tapc does not read" },
-		{ "process", NULL, "tapc does not support user-space probes (process(...)) yet" },
 		{ "perf", NULL, "tapc does not support perf event probes" },
 	};
 	const struct probe_comp *c = pp->comps;
@@ -71,8 +70,10 @@ int probe_param_names(const struct site *sites, const struct probe *p, const cha
 			continue;
 		load_btf_params(st);
 		int n = 0;
-		for (; n < st->nparams && n < max; n++)
-			names[n] = st->params[n].name;
+		/* not an SDT marker's $$name and $$provider: strings, and not arguments */
+		for (int i = 0; i < st->nparams && n < max; i++)
+			if (!st->params[i].is_string)
+				names[n++] = st->params[i].name;
 		return n;
 	}
 	return 0;
@@ -89,6 +90,7 @@ const char *probe_params_missing(const struct site *sites, const struct probe *p
 int probe_target_param(const struct site *sites, const struct probe *p, const char *name, int *conv)
 {
 	int idx = -1, nsites = 0;
+	const char *cexpr = NULL;
 	for (const struct site *st = sites; st; st = st->next) {
 		if (st->probe != p)
 			continue;
@@ -98,9 +100,12 @@ int probe_target_param(const struct site *sites, const struct probe *p, const ch
 		for (int i = 0; i < st->nparams; i++)
 			if (!strcmp(st->params[i].name, name))
 				found = i;
-		if (found < 0 || (idx >= 0 && (found != idx || st->params[found].conv != *conv)))
+		const char *e = found >= 0 ? st->params[found].cexpr : NULL;
+		if (found < 0 || (idx >= 0 && (found != idx || st->params[found].conv != *conv ||
+						 !e != !cexpr || (e && strcmp(e, cexpr)))))
 			return -1;
 		idx = found;
+		cexpr = e;
 		*conv = st->params[found].conv;
 	}
 	return nsites ? idx : -1;
@@ -112,7 +117,7 @@ int probe_is_return(const struct site *sites, const struct probe *p)
 	for (const struct site *st = sites; st; st = st->next) {
 		if (st->probe != p)
 			continue;
-		if (strcmp(st->kind, "TAP_PROBE_KRETPROBE"))
+		if (strcmp(st->kind, "TAP_PROBE_KRETPROBE") && strcmp(st->kind, "TAP_PROBE_URETPROBE"))
 			return 0;
 		n++;
 	}
@@ -185,7 +190,7 @@ struct site *probes_resolve(struct script *s)
 			if (probe_special_match(p, pp, &tail) || probe_timer_match(p, pp, &tail) ||
 			    probe_kprobe_match(p, pp, &tail) || probe_syscall_match(p, pp, &tail) ||
 			    probe_trace_match(p, pp, &tail) || probe_netfilter_match(p, pp, &tail) ||
-			    probe_procfs_match(p, pp, &tail)) {
+			    probe_procfs_match(p, pp, &tail) || probe_process_match(p, pp, &tail)) {
 				/* `!`: once this point resolves, the probe's later points are not tried. */
 				if (pp->sufficient && tail != before)
 					break;

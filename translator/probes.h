@@ -15,7 +15,10 @@ struct trace_param {
 	char *name;
 	int conv;
 	char *ctype;            /* its C type ("struct request *"), if known */
+	char *cexpr;            /* user probes: the C expression that reads it */
+	int is_string;          /* cexpr is a string ($$name of an SDT marker) */
 };
+#define TAP_SITE_MAX_PARAMS 16
 
 struct site {
 	struct probe *probe;
@@ -36,7 +39,11 @@ struct site {
 	int btf_loaded;
 	const char *btf_why;    /* why they are not there */
 	int nparams;            /* tracepoints: TP_PROTO's parameters */
-	struct trace_param params[TAP_TRACE_MAX_ARGS];
+	struct trace_param params[TAP_SITE_MAX_PARAMS];
+	char *path;             /* user probes: the ELF file (a real path) ... */
+	uint64_t offset;        /* ... the probed instruction's file offset in it ... */
+	uint64_t refctr;        /* ... and an SDT semaphore's file offset (0: none) */
+	int user_function;      /* process(...).function(...): $params would need DWARF */
 	struct site *next;
 };
 
@@ -84,6 +91,9 @@ int syscall_names(const char ***names);
 const char *syscall_name_of(int nr);
 int probe_trace_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 int probe_netfilter_match(struct probe *p, struct probe_point *pp, struct site ***tail);
+int probe_process_match(struct probe *p, struct probe_point *pp, struct site ***tail);
+/* The ELF files a process("PATH") names (glob or $PATH search), real paths; the count. */
+int probe_process_files(const char *spec, char ***out);
 int probe_procfs_match(struct probe *p, struct probe_point *pp, struct site ***tail);
 /* Are all of P's points procfs files (where $value is the file's text)? */
 int probe_is_procfs(const struct site *sites, const struct probe *p);

@@ -60,14 +60,15 @@ const char *tap_fn_pp(struct tap_ctx *c, char *out)
 const char *tap_fn_probefunc(struct tap_ctx *c, char *out)
 {
 	const struct tap_probe *p = c->probe;
-	if (p && (p->kind == TAP_PROBE_KPROBE || p->kind == TAP_PROBE_KRETPROBE))
+	if (p && (p->kind == TAP_PROBE_KPROBE || p->kind == TAP_PROBE_KRETPROBE ||
+		  p->kind == TAP_PROBE_UPROBE || p->kind == TAP_PROBE_URETPROBE))
 		return tap_strcpy(out, p->symbol);
 	return tap_strcpy(out, "");
 }
 
 int64_t tap_fn_returnval(struct tap_ctx *c)
 {
-	if (!c->regs || !c->probe || c->probe->kind != TAP_PROBE_KRETPROBE) {
+	if (!c->regs || !c->probe || !tap_fn_is_return(c)) {
 		tap_error(c, "cannot access function return value in this context", NULL);
 		return 0;
 	}
@@ -87,28 +88,32 @@ int64_t tap_set_returnval(struct tap_ctx *c, int64_t v)
 
 int64_t tap_fn_is_return(struct tap_ctx *c)
 {
-	return c->probe && c->probe->kind == TAP_PROBE_KRETPROBE;
+	return c->probe && (c->probe->kind == TAP_PROBE_KRETPROBE || c->probe->kind == TAP_PROBE_URETPROBE);
 }
 
-/* 1 when the probe interrupted user code. Only timer.profile can: its registers are
-   those of whatever the tick interrupted. A kprobe's are kernel registers, a system
+/* 1 when the probe interrupted user code: a uprobe's always, timer.profile's when the
+   tick interrupted user code (its registers are those of whatever it interrupted). A kprobe's are kernel registers, a system
    call's are the user registers saved at entry while the probe runs in the kernel, and
    tracepoints and timers have none: all kernel mode, as in SystemTap. */
 int64_t tap_fn_user_mode(struct tap_ctx *c)
 {
 	const struct tap_probe *p = c->probe;
+	if (p && (p->kind == TAP_PROBE_UPROBE || p->kind == TAP_PROBE_URETPROBE))
+		return 1;
 	if (!p || !c->regs || p->kind != TAP_PROBE_PROFILE)
 		return 0;
 	return user_mode((struct pt_regs *)c->regs) ? 1 : 0;
 }
 
 /* The instruction pointer of the registers the probe has: a kprobe's (in the kernel),
-   timer.profile's (user or kernel, see user_mode()); 0 for the others. */
+   a uprobe's (in user space), timer.profile's (user or kernel, see user_mode()); 0 for
+   the others. */
 int64_t tap_fn_addr(struct tap_ctx *c)
 {
 	const struct tap_probe *p = c->probe;
 	if (!p || !c->regs || (p->kind != TAP_PROBE_PROFILE && p->kind != TAP_PROBE_KPROBE &&
-			       p->kind != TAP_PROBE_KRETPROBE))
+			       p->kind != TAP_PROBE_KRETPROBE && p->kind != TAP_PROBE_UPROBE &&
+			       p->kind != TAP_PROBE_URETPROBE))
 		return 0;
 	return (int64_t)instruction_pointer((struct pt_regs *)c->regs);
 }
@@ -131,8 +136,8 @@ const char *tap_fn_symname(struct tap_ctx *c, char *out, int64_t addr)
 	return tap_strcpy(out, sym);
 }
 
-/* Where the current task was in user space: the profile tick's registers when
-   they are user-mode ones, else those it entered the kernel with; 0 for a kernel
+/* Where the current task was in user space: a uprobe's or the profile tick's registers
+   when they are user-mode ones, else those it entered the kernel with; 0 for a kernel
    thread. */
 int64_t tap_fn_uaddr(struct tap_ctx *c)
 {

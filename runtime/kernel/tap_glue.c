@@ -202,6 +202,8 @@ static void ctx_free(struct tap_ctx *c)
 #include "probe_input.c"
 #include "probe_netfilter.c"
 #include "probe_procfs.c"
+#include "probe_uprobe.c"
+#include "regs_fns.c"
 #include "netfilter_fns.c"
 #include "snapshot.c"
 
@@ -222,6 +224,7 @@ static void events_unregister(void)
 	tracepoints_unregister();
 	netfilter_unregister();
 	procfs_unregister();
+	uprobes_unregister();
 	timers_unregister();
 	events_registered = 0;
 }
@@ -233,7 +236,8 @@ static void begin_work_fn(struct work_struct *w)
 		goto started;
 	events_registered = 1;
 	if (timers_register() || kprobes_register() || syscalls_register() || tracepoints_register() ||
-	    netfilter_register() || procfs_register()) {
+	    netfilter_register() || procfs_register() ||
+	    uprobes_register()) {
 		events_unregister();
 		tap_set_state(TAP_ERRORED);
 		tap_errors++;
@@ -397,6 +401,7 @@ static void tap_cleanup(void)
 	events_unregister();
 	kprobes_unregister();   /* pattern matches offered for a session never started */
 	kprobes_free();
+	uprobes_free();
 	ubt_cleanup();
 	free_cpu_contexts();
 	if (globals_ready)
@@ -424,7 +429,7 @@ static int __init tap_init(void)
 	   name comes from the module, not from KBUILD_MODNAME. */
 	session_wq = alloc_ordered_workqueue("tapc_%s", 0, THIS_MODULE->name);
 	timer_setup(&wake_timer, wake_timer_fn, 0);
-	if (!ring || !proc_ctx || !session_wq || alloc_cpu_contexts() || kprobes_alloc())
+	if (!ring || !proc_ctx || !session_wq || alloc_cpu_contexts() || kprobes_alloc() || uprobes_lookup())
 		goto fail;
 	if (tap_globals_init(nr_cpu_ids)) {
 		tap_globals_free();

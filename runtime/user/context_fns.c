@@ -58,6 +58,27 @@ const char *tap_fn_symname(struct tap_ctx *c, char *out, int64_t addr)
 	return out;
 }
 
+/* No probe here has registers or a probed function's arguments. */
+int64_t tap_fn_registers_valid(struct tap_ctx *c) { return 0; }
+
+static int64_t no_registers(struct tap_ctx *c, const char *what)
+{
+	tap_error(c, what, NULL);
+	return 0;
+}
+
+int64_t tap_fn_register(struct tap_ctx *c, const char *name)
+{
+	return no_registers(c, "cannot access CPU registers in this context");
+}
+int64_t tap_fn_u_register(struct tap_ctx *c, const char *name) { return tap_fn_register(c, name); }
+int64_t tap_fn_int_arg(struct tap_ctx *c, int64_t n)
+{
+	return no_registers(c, "cannot access function args in this context");
+}
+int64_t tap_fn_uint_arg(struct tap_ctx *c, int64_t n) { return tap_fn_int_arg(c, n); }
+int64_t tap_fn_long_arg(struct tap_ctx *c, int64_t n) { return tap_fn_int_arg(c, n); }
+
 /* No user registers here: the program itself is the task. */
 int64_t tap_fn_uaddr(struct tap_ctx *c) { return 0; }
 /* target() is 0 here, so the target set is empty. */
