@@ -94,7 +94,6 @@ const char *tap_fn_sprint_loadavg(struct tap_ctx *c, char *out);
 int64_t tap_fn_probing_32bit_app(struct tap_ctx *c);
 const char *tap_fn_probe_type(struct tap_ctx *c, char *out);
 const char *tap_fn_module_name(struct tap_ctx *c, char *out);
-int64_t tap_fn_registers_valid(struct tap_ctx *c);
 void tap_fn_printk(struct tap_ctx *c, int64_t level, const char *msg);
 int64_t tap_fn_task_max_file_handles(struct tap_ctx *c, int64_t task);
 int64_t tap_fn_task_open_file_handles(struct tap_ctx *c, int64_t task);

@@ -105,7 +105,6 @@ static const struct cbuiltin table[] = {
 	{ "probing_32bit_app", L, 0, { 0 }, "tap_fn_probing_32bit_app" },
 	{ "probe_type", S, 0, { 0 }, "tap_fn_probe_type" },
 	{ "module_name", S, 0, { 0 }, "tap_fn_module_name" },
-	{ "registers_valid", L, 0, { 0 }, "tap_fn_registers_valid" },
 	{ "printk", T_VOID, 2, { L, S }, "tap_fn_printk" },
 	{ "task_max_file_handles", L, 1, { L }, "tap_fn_task_max_file_handles" },
 	{ "task_open_file_handles", L, 1, { L }, "tap_fn_task_open_file_handles" },

@@ -130,13 +130,6 @@ int64_t tap_fn_probing_32bit_app(struct tap_ctx *c)
 
 const char *tap_fn_module_name(struct tap_ctx *c, char *out) { return tap_strcpy(out, THIS_MODULE->name); }
 
-/* register() would have registers to read: a kprobe's, a profile tick's or a system
-   call's (stap's are kprobes); a tracepoint's are not the probed code's. */
-int64_t tap_fn_registers_valid(struct tap_ctx *c)
-{
-	return c->regs && !(c->probe && c->probe->kind == TAP_PROBE_TRACEPOINT);
-}
-
 /* printk(level, msg): msg as one line of the kernel log at that level (0 emergency
    .. 7 debug; another level is the kernel's default). */
 void tap_fn_printk(struct tap_ctx *c, int64_t level, const char *msg)

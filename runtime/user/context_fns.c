@@ -231,7 +231,6 @@ int64_t tap_fn_probing_32bit_app(struct tap_ctx *c) { return 0; }
 int64_t tap_fn_stp_pid(struct tap_ctx *c) { return getpid(); }
 int64_t tap_fn_is_myproc(struct tap_ctx *c) { return 1; }
 const char *tap_fn_module_name(struct tap_ctx *c, char *out) { return tap_strcpy(out, program_invocation_short_name); }
-int64_t tap_fn_registers_valid(struct tap_ctx *c) { return 0; }
 /* No kernel log here: the message goes to standard error. */
 void tap_fn_printk(struct tap_ctx *c, int64_t level, const char *msg) { fprintf(stderr, "%s\n", msg); }
 
