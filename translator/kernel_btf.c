@@ -227,6 +227,8 @@ static __u32 find_member(const struct btf *b, const struct btf_type *t, const ch
 int kernel_btf_member_path(const char *ctype, const char *path)
 {
 	struct btf *b = load();
+	if (!strncmp(ctype, "const ", 6))
+		ctype += 6;
 	int is_union = !strncmp(ctype, "union ", 6);
 	if (!b || (strncmp(ctype, "struct ", 7) && !is_union))
 		return -1;

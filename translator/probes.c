@@ -171,9 +171,11 @@ int probe_target_member(const struct site *sites, const struct probe *p, const c
 	for (const struct site *st = sites; idx >= 0 && st; st = st->next) {
 		if (st->probe != p)
 			continue;
-		const char *t = st->params[idx].ctype;
+		const char *t = st->params[idx].ctype, *u = t;
+		if (u && !strncmp(u, "const ", 6)) /* const struct net_device *dev */
+			u += 6;
 		if (!t || (*ctype && strcmp(*ctype, t)) || (!st->header && !st->btf_func) ||
-		    (strncmp(t, "struct ", 7) && strncmp(t, "union ", 6)) || t[strlen(t) - 1] != '*' ||
+		    (strncmp(u, "struct ", 7) && strncmp(u, "union ", 6)) || t[strlen(t) - 1] != '*' ||
 		    strchr(t, '*') != t + strlen(t) - 1)
 			return -1;
 		*ctype = t;

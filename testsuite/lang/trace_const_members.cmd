@@ -1,0 +1,1 @@
+printf '%s\n' 'import socket' 's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)' 'for i in range(3): s.sendto(b"x", ("127.0.0.1", 9))' > /tmp/trace_const_members.py; $TAPIO -c 'python3 /tmp/trace_const_members.py' $KO
