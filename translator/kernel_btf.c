@@ -174,12 +174,67 @@ static int conversion(const struct btf *b, const struct btf_type *t, const char 
 	}
 }
 
+/* A module's BTF, split over the kernel's: the .BTF of its .ko in /lib/modules/KVER,
+   found through modules.dep ("kernel/fs/ext4/ext4.ko: ..."); "-" and "_" are the same
+   in module names. */
+static struct btf *load_module(const char *module, size_t len)
+{
+	static struct { char *name; struct btf *btf; } loaded[16];
+	static int nloaded;
+	for (int i = 0; i < nloaded; i++)
+		if (strlen(loaded[i].name) == len && !strncmp(loaded[i].name, module, len))
+			return loaded[i].btf;
+	struct btf *base = load();
+	char *kver = kernel_release(), *dep, line[4096];
+	if (!base || !kver || asprintf(&dep, "/lib/modules/%s/modules.dep", kver) < 0)
+		return NULL;
+	FILE *f = fopen(dep, "r");
+	struct btf *b = NULL;
+	while (f && !b && fgets(line, sizeof line, f)) {
+		char *colon = strchr(line, ':'), *slash;
+		if (!colon)
+			continue;
+		*colon = 0;
+		slash = strrchr(line, '/');
+		const char *base_name = slash ? slash + 1 : line;
+		size_t n = strcspn(base_name, ".");
+		int same = n == len;
+		for (size_t i = 0; same && i < n; i++)
+			same = (base_name[i] == '-' ? '_' : base_name[i]) == (module[i] == '-' ? '_' : module[i]);
+		if (!same)
+			continue;
+		char *path;
+		if (asprintf(&path, "/lib/modules/%s/%s", kver, line) >= 0) {
+			b = btf__parse_elf_split(path, base);
+			free(path);
+		}
+		break;
+	}
+	if (f)
+		fclose(f);
+	free(dep);
+	if (b && nloaded < 16) {
+		loaded[nloaded].name = strndup(module, len);
+		loaded[nloaded++].btf = b;
+	}
+	return b;
+}
+
 int kernel_func_params(const char *func, struct trace_param *params, int max, const char **why)
 {
 	struct btf *b = load();
 	if (!b) {
 		*why = btf_error;
 		return -1;
+	}
+	const char *colon = strchr(func, ':');
+	if (colon) { /* module("m").function("f") */
+		b = load_module(func, (size_t)(colon - func));
+		func = colon + 1;
+		if (!b) {
+			*why = "the module's BTF was not found in /lib/modules (is the module built for this kernel?)";
+			return -1;
+		}
 	}
 	int id = btf__find_by_name_kind(b, func, BTF_KIND_FUNC);
 	const struct btf_type *f = id > 0 ? btf__type_by_id(b, (__u32)id) : NULL;
@@ -266,4 +321,19 @@ int kernel_btf_member_path(const char *ctype, const char *path)
 		p += len;
 	}
 	return 1;
+}
+
+int kernel_btf_has_func(const char *func)
+{
+	struct btf *b = load();
+	const char *colon = strchr(func, ':');
+	if (b && colon) {
+		b = load_module(func, (size_t)(colon - func));
+		func = colon + 1;
+		if (!b)
+			return 0; /* no such module for this kernel */
+	}
+	if (!b)
+		return -1;
+	return btf__find_by_name_kind(b, func, BTF_KIND_FUNC) > 0;
 }

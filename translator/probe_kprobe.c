@@ -9,6 +9,7 @@
    $parameters) is refused with a reason; $return works in .return probes. */
 #include <string.h>
 #include "diag.h"
+#include "kernel_btf.h"
 #include "probes.h"
 
 /* kernel.function(...) or module("m").function(...): the symbol to probe, or NULL. */
@@ -76,12 +77,17 @@ int probe_kprobe_match(struct probe *p, struct probe_point *pp, struct site ***t
 			return 1;
 		}
 	}
+	/* `?`: a function this kernel does not have (its BTF says) is left out, as SystemTap
+	   leaves out what its debuginfo does not have */
+	if (pp->optional && strcmp(pp->comps->name, "kprobe") && !strpbrk(sym, "*?[") &&
+	    kernel_btf_has_func(sym) == 0)
+		return 1;
 	struct site *s = site_add(p, pp, ret ? "TAP_PROBE_KRETPROBE" : "TAP_PROBE_KPROBE", tail);
 	s->symbol = sym;
 	s->maxactive = maxactive;
 	/* One kernel function: its parameters are the BTF's (kernel_btf.c), read at the
 	   entry (in a .return probe too, as SystemTap does). */
-	if (strcmp(pp->comps->name, "kprobe") && !strpbrk(sym, "*?[:"))
+	if (strcmp(pp->comps->name, "kprobe") && !strpbrk(sym, "*?["))
 		s->btf_func = sym;
 	return 1;
 }
