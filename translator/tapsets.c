@@ -282,6 +282,31 @@ static void pull_global(struct script *s, const struct script *lib, const char *
 	}
 }
 
+/* Is name given a value anywhere in n (so that in a script's function it is a local)? */
+static int assigned(const struct node *n, const char *name)
+{
+	for (; n; n = n->next) {
+		if ((n->kind == N_ASSIGN || n->kind == N_PREINC || n->kind == N_POSTINC) &&
+		    n->a->kind == N_VAR && !strcmp(n->a->str, name))
+			return 1;
+		if (n->kind == N_FOREACH) {
+			const struct foreach_info *f = n->ext;
+			for (const struct node *k = f->keys; k; k = k->next)
+				if (k->kind == N_VAR && !strcmp(k->str, name))
+					return 1;
+			if ((f->value && !strcmp(f->value->str, name)) || assigned(f->body, name))
+				return 1;
+		}
+		if (assigned(n->a, name) || assigned(n->b, name) || assigned(n->c, name) || assigned(n->d, name))
+			return 1;
+	}
+	return 0;
+}
+
+/* In a script's own function: arrays, and scalars it only reads, may be tapset globals
+   (argv and argc); in the tapset's code and in probes every name may. */
+static const struct node *script_fn_body;
+
 static void pull_from(struct script *s, const struct script *lib, const struct node *n, int is_lib)
 {
 	for (; n; n = n->next) {
@@ -289,10 +314,12 @@ static void pull_from(struct script *s, const struct script *lib, const struct n
 			pull_func(s, lib, n->str);
 		if (is_lib && (n->kind == N_VAR || n->kind == N_INDEX || n->kind == N_IN))
 			pull_global(s, lib, n->str);
+		else if (!is_lib && (n->kind == N_INDEX || n->kind == N_IN ||
+				     (n->kind == N_VAR && !assigned(script_fn_body, n->str))))
+			pull_global(s, lib, n->str);
 		if (n->kind == N_FOREACH) {
 			const struct foreach_info *f = n->ext;
-			if (is_lib)
-				pull_global(s, lib, f->array);
+			pull_global(s, lib, f->array); /* arrays are global */
 			pull_from(s, lib, f->slice, is_lib);
 			pull_from(s, lib, f->limit, is_lib);
 			pull_from(s, lib, f->body, is_lib);
@@ -325,7 +352,14 @@ int tapsets_link(struct script *s, struct script *lib)
 		pull_from(s, lib, p->cond, 1);
 		pull_from(s, lib, p->body, 1);
 	}
-	for (struct func *f = s->funcs; f; f = f->next)
+	for (struct func *f = s->funcs; f; f = f->next) {
+		if (f->from_tapset)
+			continue;
+		const struct sym *outer = shadowing;
+		shadowing = f->params;
+		script_fn_body = f->body;
 		pull_from(s, lib, f->body, 0);
+		shadowing = outer;
+	}
 	return diag_errors() - before;
 }
