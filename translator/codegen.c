@@ -680,6 +680,20 @@ static int number_members(FILE *out, struct node *n, int next)
 	return next;
 }
 
+/* m_k->member[N]: only an array member may be indexed; indexing through a pointer
+   member would load that pointer without the fault-safe read, so it is refused at the
+   script's line. */
+static void emit_index_check(FILE *out, int k, const char *seg, int len)
+{
+	const char *br = memchr(seg, '[', (size_t)len);
+	if (!br)
+		return;
+	int b = (int)(br - seg);
+	fprintf(out, "_Static_assert(!(__builtin_classify_type(m%d_%.*s) == 5 && "
+		     "__builtin_types_compatible_p(typeof(m%d_%.*s), typeof(0 ? (m%d_%.*s) : (m%d_%.*s)))), "
+		     "\"tapc indexes array members only, not pointers\"); ", k, b, seg, k, b, seg, k, b, seg, k, b, seg);
+}
+
 /* The functions of n's member reads. The compiler knows T from the tracepoint's header
    (emit_member_headers). As in SystemTap, "->" also steps into an embedded struct or
    union: a member that is a pointer is loaded without faulting (tap_kernel_read), one
@@ -712,10 +726,12 @@ static void emit_member_fns(FILE *out, const struct node *n)
 			const char *seg = path, *next;
 			for (; (next = strstr(seg + 2, "->")); seg = next, k++) {
 				int len = (int)(next - seg);
+				emit_index_check(out, k, seg, len);
 				fprintf(out, "__auto_type m%d_ = __builtin_choose_expr(__builtin_classify_type(m%d_%.*s) == 5, "
 					     "({ typeof(m%d_%.*s) q_; tap_kernel_read(c, &q_, &m%d_%.*s, sizeof q_); q_; }), "
 					     "&m%d_%.*s); ", k + 1, k, len, seg, k, len, seg, k, len, seg, k, len, seg);
 			}
+			emit_index_check(out, k, seg, (int)strlen(seg));
 			if (n->op == '&') {
 				fprintf(out, "return (int64_t)(unsigned long)&m%d_%s; }\n", k, seg);
 				free(name);
