@@ -545,3 +545,15 @@ struct func *func_clone(const struct func *f)
 	c->next = NULL;
 	return c;
 }
+
+struct probe *probe_clone(const struct probe *p)
+{
+	struct probe *c = xcalloc(1, sizeof *c);
+	*c = *p;
+	c->points = point_clone(p->points);
+	c->cond = node_clone(p->cond);
+	c->body = node_clone(p->body);
+	c->locals = syms_clone(p->locals);
+	c->next = NULL;
+	return c;
+}

@@ -186,6 +186,8 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct node *node_clone(const struct node *n);
 struct probe_point *point_clone(const struct probe_point *pp);
 struct sym *syms_clone(const struct sym *s);
+/* One probe (not the rest of its list): points, condition, body and locals copied. */
+struct probe *probe_clone(const struct probe *p);
 struct func *func_clone(const struct func *f);
 
 /* pass 1 output: prints the script so that it parses again to the same tree */

@@ -241,11 +241,8 @@ static void split_by_point(struct script *s)
 			if (same_params(first, st))
 				continue;
 			/* a new kind of point: the next probe after p takes it and its like */
-			struct probe *copy = xcalloc(1, sizeof *copy);
-			*copy = *p;
-			copy->body = node_clone(p->body);
-			copy->cond = node_clone(p->cond);
-			copy->locals = syms_clone(p->locals);
+			struct probe *copy = probe_clone(p);
+			copy->next = p->next;
 			p->next = copy;
 			for (struct site *o = st; o; o = o->next)
 				if (o->probe == p && same_params(st, o))

@@ -20,16 +20,6 @@
 static struct btf *btf;
 static const char *btf_error;
 
-/* The kernel release of probe_env.kernel_dir ("/lib/modules/KVER/build"). */
-static char *kernel_release(void)
-{
-	const char *d = probe_env.kernel_dir;
-	if (!d || strncmp(d, "/lib/modules/", 13))
-		return NULL;
-	const char *end = strchr(d + 13, '/');
-	return end ? strndup(d + 13, (size_t)(end - d - 13)) : NULL;
-}
-
 /* Writes the .BTF section of ELF file elf_path to out_path. */
 static int save_btf_section(const char *elf_path, const char *out_path)
 {
@@ -105,7 +95,7 @@ static struct btf *load(void)
 {
 	if (btf || btf_error)
 		return btf;
-	char *kver = kernel_release();
+	const char *kver = probe_env.kernel_release;
 	if (!kver) {
 		btf_error = "the target kernel's release is not known (-r KVER)";
 		return NULL;
@@ -185,7 +175,8 @@ static struct btf *load_module(const char *module, size_t len)
 		if (strlen(loaded[i].name) == len && !strncmp(loaded[i].name, module, len))
 			return loaded[i].btf;
 	struct btf *base = load();
-	char *kver = kernel_release(), *dep, line[4096];
+	const char *kver = probe_env.kernel_release;
+	char *dep, line[4096];
 	if (!base || !kver || asprintf(&dep, "/lib/modules/%s/modules.dep", kver) < 0)
 		return NULL;
 	FILE *f = fopen(dep, "r");

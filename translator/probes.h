@@ -81,6 +81,7 @@ struct probe_env {
 	int user_runtime;
 	int guru;               /* -g */
 	const char *kernel_dir; /* /lib/modules/KVER/build */
+	const char *kernel_release; /* KVER, unless -r named a build directory */
 };
 extern struct probe_env probe_env;
 

@@ -360,6 +360,8 @@ int main(int argc, char **argv)
 		char *kver = o.user_runtime ? NULL : o.kernel ? xstrdup(o.kernel) : build_default_kernel(0);
 		if (kver)
 			probe_env.kernel_dir = strchr(kver, '/') ? kver : xasprintf("/lib/modules/%s/build", kver);
+		if (kver && !strchr(kver, '/'))
+			probe_env.kernel_release = kver;
 		struct script lib = { 0 };
 		if (tapsets_load(&lib, o.tapset_dirs, o.ntapset_dirs))
 			return 1;
@@ -412,6 +414,8 @@ int main(int argc, char **argv)
 		kver = o.kernel ? xstrdup(o.kernel) : build_default_kernel(o.verbose);
 		if (kver)
 			probe_env.kernel_dir = strchr(kver, '/') ? kver : xasprintf("/lib/modules/%s/build", kver);
+		if (kver && !strchr(kver, '/'))
+			probe_env.kernel_release = kver;
 	}
 	probe_env.user_runtime = o.user_runtime;
 	probe_env.guru = o.guru;

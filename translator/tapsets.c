@@ -247,12 +247,7 @@ static void pull_file_probes(struct script *s, const struct script *lib, const c
 	for (const struct probe *lp = lib->probes; lp; lp = lp->next) {
 		if (lp->alias_kind || !lp->loc.file || strcmp(lp->loc.file, file))
 			continue;
-		struct probe *np = xcalloc(1, sizeof *np);
-		*np = *lp;
-		np->points = point_clone(lp->points);
-		np->cond = node_clone(lp->cond);
-		np->body = node_clone(lp->body);
-		np->next = NULL;
+		struct probe *np = probe_clone(lp);
 		*t = np;
 		t = &np->next;
 	}
